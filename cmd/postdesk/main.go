@@ -1,0 +1,177 @@
+// Command postdesk is the email-first help desk: `postdesk serve` runs the
+// SMTP gateway; the other subcommands read and manage the same database while
+// it runs. It parses flags and calls package gateway; it holds no logic.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"postdesk/gateway"
+	"postdesk/store"
+)
+
+const usage = `usage: postdesk <command> [flags]
+
+commands:
+  serve                  run the desk: SMTP in, outbox out
+  deliver                take one mail on stdin (for an MTA pipe) and exit
+  tickets                list tickets
+  show REF               show one ticket with its messages and history
+  outbox                 list outbound mail that is pending or failed
+
+Every command takes --config FILE and --db PATH; "postdesk <command> -h" lists its flags.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1], os.Args[2:], os.Stdin, os.Stdout)
+	var ec exitCode
+	switch {
+	case err == nil:
+	case errors.As(err, &ec):
+		fmt.Fprintln(os.Stderr, "postdesk:", ec.err)
+		os.Exit(ec.code)
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	default:
+		fmt.Fprintln(os.Stderr, "postdesk:", err)
+		os.Exit(1)
+	}
+}
+
+// exitCode carries a sysexits(3) status for MTAs that read it.
+type exitCode struct {
+	code int
+	err  error
+}
+
+func (e exitCode) Error() string { return e.err.Error() }
+
+func deps() gateway.Deps {
+	return gateway.Deps{Now: time.Now, Rand: rand.Reader,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+}
+
+// common are the flags every command takes.
+type common struct {
+	config string
+	over   gateway.Overrides
+}
+
+func newFlags(name string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.config, "config", "", "TOML config `FILE` (default: built-in defaults)")
+	fs.StringVar(&c.over.DB, "db", "", "SQLite database `PATH` (default ./postdesk.db)")
+	return fs
+}
+
+func (c *common) load() (gateway.Config, error) {
+	cfg, err := gateway.LoadConfig(c.config)
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, c.over.Apply(&cfg)
+}
+
+func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout io.Writer) error {
+	var c common
+	fs := newFlags(cmd, &c)
+	switch cmd {
+	case "serve":
+		fs.StringVar(&c.over.Listen, "listen", "", "SMTP listen `ADDR` (default 127.0.0.1:2525)")
+		fs.StringVar(&c.over.Relay, "relay", "", "outbound relay `HOST:PORT` (default: none, mail waits in the outbox)")
+		fs.StringVar(&c.over.Domain, "domain", "", "the desk's mail domain `NAME` (support@NAME; default localhost)")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		cfg, err := c.load()
+		if err != nil {
+			return err
+		}
+		return gateway.Serve(ctx, cfg, deps())
+	case "deliver":
+		var env gateway.Envelope
+		fs.StringVar(&env.MailFrom, "from", "", "envelope sender `ADDR` (empty for the null return path)")
+		rcpt := fs.String("to", "", "envelope recipient `ADDR` (default the desk address)")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		cfg, err := c.load()
+		if err != nil {
+			return err
+		}
+		d := deps()
+		out, err := gateway.DeliverOne(ctx, cfg, d, env, *rcpt, stdin)
+		if err != nil {
+			code, text := gateway.DeliverStatus(d.Log, err)
+			return exitCode{code: code, err: errors.New(text)}
+		}
+		fmt.Fprintln(stdout, out.Ref)
+		return nil
+	case "tickets":
+		status := fs.String("status", "", "only tickets in `STATUS` (new, in_progress, closed, …)")
+		asJSON := fs.Bool("json", false, "print JSON")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+			return gateway.WriteTickets(ctx, stdout, st, *status, *asJSON)
+		})
+	case "show":
+		asJSON := fs.Bool("json", false, "print JSON")
+		// Flags may stand before or after the reference: "show TKT-1 --json".
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		ref := fs.Arg(0)
+		if err := fs.Parse(fs.Args()[min(1, fs.NArg()):]); err != nil {
+			return err
+		}
+		if ref == "" || fs.NArg() != 0 {
+			return fmt.Errorf("show takes one reference, like TKT-12")
+		}
+		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+			return gateway.WriteTicket(ctx, stdout, st, cfg, ref, *asJSON)
+		})
+	case "outbox":
+		all := fs.Bool("all", false, "list sent mail too")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+			return gateway.WriteOutbox(ctx, stdout, st, *all)
+		})
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+func withStore(ctx context.Context, c *common, fn func(gateway.Config, *store.Store) error) error {
+	cfg, err := c.load()
+	if err != nil {
+		return err
+	}
+	st, err := gateway.OpenStore(ctx, cfg, deps())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(cfg, st)
+}

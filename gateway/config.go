@@ -1,0 +1,215 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"postdesk/ticket"
+)
+
+// Config is postdesk's whole configuration. DefaultConfig gives a working
+// desk; a TOML file (LoadConfig) and flags (Overrides) change parts of it.
+// Every key is documented in README.md.
+type Config struct {
+	Desk     DeskConfig     `toml:"desk"`
+	SMTP     SMTPConfig     `toml:"smtp"`
+	Database DatabaseConfig `toml:"database"`
+	Relay    RelayConfig    `toml:"relay"`
+	Outbox   OutboxConfig   `toml:"outbox"`
+}
+
+// DeskConfig describes the support desk.
+type DeskConfig struct {
+	Name            string `toml:"name"`
+	Domain          string `toml:"domain"`
+	Address         string `toml:"address"` // default support@<domain>
+	Prefix          string `toml:"prefix"`
+	DefaultSeverity int    `toml:"default_severity"`
+	DefaultPriority string `toml:"default_priority"`
+	Language        string `toml:"language"`
+}
+
+// SMTPConfig is the inbound SMTP server.
+type SMTPConfig struct {
+	Listen          string        `toml:"listen"`
+	Hostname        string        `toml:"hostname"` // greeting name, default the desk domain
+	MaxMessageBytes int64         `toml:"max_message_bytes"`
+	MaxRecipients   int           `toml:"max_recipients"`
+	ReadTimeout     time.Duration `toml:"read_timeout"`
+	WriteTimeout    time.Duration `toml:"write_timeout"`
+}
+
+// DatabaseConfig is the SQLite file.
+type DatabaseConfig struct {
+	Path        string `toml:"path"`
+	Synchronous string `toml:"synchronous"`
+}
+
+// RelayConfig is where outbound mail goes. An empty Host means no relay: mail
+// waits in the outbox.
+type RelayConfig struct {
+	Host     string        `toml:"host"`
+	Port     int           `toml:"port"`
+	TLS      string        `toml:"tls"` // "none", "starttls" or "tls"
+	Username string        `toml:"username"`
+	Password string        `toml:"password"`
+	HELO     string        `toml:"helo"`
+	Timeout  time.Duration `toml:"timeout"`
+}
+
+// OutboxConfig tunes the outbox worker.
+type OutboxConfig struct {
+	// MaxAge is how long a mail is retried after temporary failures.
+	MaxAge time.Duration `toml:"max_age"`
+	// RetryMin is the first retry delay; each further one doubles, with jitter.
+	RetryMin time.Duration `toml:"retry_min"`
+	// RetryMax caps the retry delay.
+	RetryMax time.Duration `toml:"retry_max"`
+}
+
+// DefaultConfig is the desk `postdesk serve` runs with no file and no flags.
+func DefaultConfig() Config {
+	return Config{
+		Desk: DeskConfig{Name: "postdesk", Domain: "localhost", Prefix: "TKT", DefaultSeverity: 3,
+			DefaultPriority: "normal", Language: "en"},
+		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
+			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
+		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
+		Relay:    RelayConfig{Port: 25, TLS: "none", Timeout: 30 * time.Second},
+		Outbox:   OutboxConfig{MaxAge: 5 * 24 * time.Hour, RetryMin: time.Minute, RetryMax: time.Hour},
+	}
+}
+
+// LoadConfig reads a TOML file over the defaults and validates the result.
+// An unknown key is an error that names it.
+func LoadConfig(path string) (Config, error) {
+	cfg := DefaultConfig()
+	if path == "" {
+		return cfg, cfg.Validate()
+	}
+	md, err := toml.DecodeFile(path, &cfg)
+	if err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return cfg, fmt.Errorf("config %s: unknown key %s", path, strings.Join(keys, ", "))
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Overrides are the settings flags may change; empty ones change nothing.
+type Overrides struct {
+	Listen string // --listen ADDR
+	DB     string // --db PATH
+	Relay  string // --relay HOST:PORT
+	Domain string // --domain NAME
+}
+
+// Apply writes o over cfg and validates the result.
+func (o Overrides) Apply(cfg *Config) error {
+	if o.Listen != "" {
+		cfg.SMTP.Listen = o.Listen
+	}
+	if o.DB != "" {
+		cfg.Database.Path = o.DB
+	}
+	if o.Domain != "" {
+		cfg.Desk.Domain = o.Domain
+	}
+	if o.Relay != "" {
+		host, port, err := net.SplitHostPort(o.Relay)
+		if err != nil {
+			return fmt.Errorf("--relay %q: want HOST:PORT", o.Relay)
+		}
+		p, err := strconv.Atoi(port)
+		if err != nil {
+			return fmt.Errorf("--relay %q: port must be a number", o.Relay)
+		}
+		cfg.Relay.Host, cfg.Relay.Port = host, p
+	}
+	return cfg.Validate()
+}
+
+// DeskAddress is the support address: desk.address, or support@<desk.domain>.
+func (c Config) DeskAddress() string {
+	if c.Desk.Address != "" {
+		return strings.ToLower(c.Desk.Address)
+	}
+	return "support@" + strings.ToLower(c.Desk.Domain)
+}
+
+// TicketDesk is the desk policy the ticket rules take.
+func (c Config) TicketDesk() ticket.Desk {
+	return ticket.Desk{Prefix: c.Desk.Prefix, Address: c.DeskAddress(),
+		DefaultSeverity: c.Desk.DefaultSeverity, DefaultPriority: c.Desk.DefaultPriority}
+}
+
+// Validate checks every setting and names the key of each one that is wrong.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
+	}
+	if c.Desk.Domain == "" || strings.ContainsAny(c.Desk.Domain, " @<>") {
+		bad("desk.domain", "%q is not a domain name", c.Desk.Domain)
+	}
+	if a := c.DeskAddress(); strings.Count(a, "@") != 1 || strings.ContainsAny(a, " <>+") {
+		bad("desk.address", "%q is not a plain address like support@example.com", a)
+	}
+	if c.Desk.Prefix == "" || strings.Trim(c.Desk.Prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+		bad("desk.prefix", "%q must be upper-case letters and digits, like TKT", c.Desk.Prefix)
+	}
+	if c.Desk.DefaultSeverity < 1 || c.Desk.DefaultSeverity > 9 {
+		bad("desk.default_severity", "%d must be 1 to 9", c.Desk.DefaultSeverity)
+	}
+	if c.SMTP.Listen == "" {
+		bad("smtp.listen", "must be HOST:PORT")
+	} else if _, _, err := net.SplitHostPort(c.SMTP.Listen); err != nil {
+		bad("smtp.listen", "%q must be HOST:PORT", c.SMTP.Listen)
+	}
+	if c.SMTP.MaxMessageBytes < 1024 {
+		bad("smtp.max_message_bytes", "%d is too small (at least 1024)", c.SMTP.MaxMessageBytes)
+	}
+	if c.SMTP.MaxRecipients < 1 {
+		bad("smtp.max_recipients", "must be at least 1")
+	}
+	if c.Database.Path == "" {
+		bad("database.path", "must name a file")
+	}
+	switch c.Database.Synchronous {
+	case "FULL", "NORMAL", "EXTRA":
+	default:
+		bad("database.synchronous", "%q must be FULL, NORMAL or EXTRA", c.Database.Synchronous)
+	}
+	switch c.Relay.TLS {
+	case "none", "starttls", "tls":
+	default:
+		bad("relay.tls", "%q must be none, starttls or tls", c.Relay.TLS)
+	}
+	if c.Relay.Host != "" && (c.Relay.Port < 1 || c.Relay.Port > 65535) {
+		bad("relay.port", "%d is not a port", c.Relay.Port)
+	}
+	if (c.Relay.Username == "") != (c.Relay.Password == "") {
+		bad("relay.username", "username and password go together")
+	}
+	if c.Outbox.RetryMin <= 0 || c.Outbox.RetryMax < c.Outbox.RetryMin {
+		bad("outbox.retry_min", "must be positive and not above outbox.retry_max")
+	}
+	if c.Outbox.MaxAge <= 0 {
+		bad("outbox.max_age", "must be positive")
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,214 @@
+package gateway
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"postdesk/parser"
+	"postdesk/store"
+	"postdesk/templates"
+	"postdesk/threading"
+	"postdesk/ticket"
+)
+
+// Deps are the outside world the gateway reads: a clock, randomness and a log.
+// Tests pass fakes; the daemon passes time.Now, crypto/rand and slog.Default.
+type Deps struct {
+	Now  func() time.Time
+	Rand io.Reader
+	Log  *slog.Logger
+}
+
+// clock reads the time at the precision postdesk records: whole seconds, UTC.
+func (d Deps) clock() time.Time { return d.Now().UTC().Truncate(time.Second) }
+
+// Envelope is what SMTP (or the MTA calling `postdesk deliver`) says about a
+// mail besides its bytes.
+type Envelope struct {
+	// MailFrom is the return path; "" is the null return path of bounces.
+	MailFrom string
+	RcptTo   []string
+	// Remote is the client's address, for the log.
+	Remote string
+}
+
+// Outcome says what a delivered mail did.
+type Outcome struct {
+	// Ref is the ticket the mail made or joined ("" for a duplicate whose
+	// first delivery failed).
+	Ref       string
+	Created   bool
+	Duplicate bool
+}
+
+// Pipeline takes one raw mail through parse, thread, rules and one store
+// transaction. It is safe for concurrent use.
+type Pipeline struct {
+	store  *store.Store
+	cfg    Config
+	desk   ticket.Desk
+	match  *threading.Matcher
+	tmpl   *templates.Set
+	deps   Deps
+	queued func() // told after a commit that queued mail
+}
+
+// NewPipeline wires a pipeline; queued (may be nil) is called after each
+// commit that queued outbound mail, to wake the outbox worker.
+func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, queued func()) *Pipeline {
+	if queued == nil {
+		queued = func() {}
+	}
+	return &Pipeline{store: st, cfg: cfg, desk: cfg.TicketDesk(), tmpl: tmpl, deps: deps, queued: queued,
+		match: threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain)}
+}
+
+// Deliver processes one mail. It returns only after the raw message and
+// everything derived from it are committed, or with an error after which
+// the mail was kept as failed (when even that was possible) and nothing else
+// changed. The same mail delivered again changes nothing and succeeds.
+func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outcome, error) {
+	now := p.deps.clock()
+	msg, perr := parser.Parse(raw)
+	if perr != nil {
+		p.deps.Log.Warn("mail parsed with problems", "message_id", msg.MessageID, "err", perr)
+	}
+	rec := rawRecord(env, msg, raw, now)
+	in := inbound(msg, env)
+	var out Outcome
+	var queued bool
+	err := p.store.Write(ctx, func(tx *store.Tx) error {
+		out, queued = Outcome{}, false
+		return p.apply(tx, rec, msg, in, now, &out, &queued)
+	})
+	if err != nil {
+		ferr := p.store.Write(ctx, func(tx *store.Tx) error { return tx.RecordFailedRaw(rec, err.Error()) })
+		if ferr != nil {
+			return Outcome{}, fmt.Errorf("deliver: %w (and keeping it as failed: %w)", err, ferr)
+		}
+		return Outcome{}, fmt.Errorf("deliver (kept as failed): %w", err)
+	}
+	if queued {
+		p.queued()
+	}
+	p.deps.Log.Info("mail delivered", "ref", out.Ref, "created", out.Created, "duplicate", out.Duplicate,
+		"message_id", msg.MessageID, "from", in.From, "remote", env.Remote)
+	return out, nil
+}
+
+func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message, in ticket.Inbound,
+	now time.Time, out *Outcome, queued *bool) error {
+	stored, found, err := tx.RawByDedupeKey(rec.DedupeKey)
+	if err != nil {
+		return err
+	}
+	if found && stored.State == store.RawProcessed {
+		out.Duplicate, out.Ref = true, stored.Ref
+		return nil
+	}
+	rawID := stored.ID // a retry of a delivery that failed reuses its row
+	if !found {
+		if rawID, err = tx.InsertRaw(rec); err != nil {
+			return err
+		}
+	}
+	prefix := p.cfg.Desk.Prefix
+	keys := p.match.Keys(msg)
+	byID, err := tx.TicketNumbersByMessageID(prefix, keys.MessageIDs)
+	if err != nil {
+		return err
+	}
+	exists, err := tx.ExistingNumbers(prefix, p.match.Candidates(keys))
+	if err != nil {
+		return err
+	}
+	var dec ticket.Decision
+	if m := p.match.Resolve(keys, threading.Known{ByMessageID: byID, Exists: exists}); m.Number != 0 {
+		t, err := tx.Ticket(prefix, m.Number)
+		if err != nil {
+			return err
+		}
+		dec = ticket.AddReply(p.desk, t, in, now)
+		if err := tx.UpdateTicket(dec.Ticket); err != nil {
+			return err
+		}
+	} else {
+		dec = ticket.Open(p.desk, in, now)
+		if err := tx.CreateTicket(prefix, &dec.Ticket); err != nil {
+			return err
+		}
+		out.Created = true
+	}
+	out.Ref = dec.Ticket.Ref
+	row := inboundMessage(msg, in, now)
+	if err := tx.AddMessage(dec.Ticket.ID, rawID, &row); err != nil {
+		return err
+	}
+	if err := tx.AddEvents(dec.Ticket.ID, row.ID, dec.Events); err != nil {
+		return err
+	}
+	for _, n := range dec.Notices {
+		if err := p.queueNotice(tx, dec.Ticket, msg, n, now); err != nil {
+			return err
+		}
+		*queued = true
+	}
+	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
+}
+
+// rawRecord is the mail as it will be kept, with the key that recognises a
+// second delivery of it: sender and Message-ID, or the bytes' hash when the
+// mail has no Message-ID.
+func rawRecord(env Envelope, msg *parser.Message, raw []byte, now time.Time) store.RawMessage {
+	sum := sha256.Sum256(raw)
+	hash := hex.EncodeToString(sum[:])
+	key := "sha256:" + hash
+	if msg.MessageID != "" {
+		key = "msgid:" + senderOf(msg, env) + " " + msg.MessageID
+	}
+	return store.RawMessage{ReceivedAt: now, MailFrom: env.MailFrom, RcptTo: env.RcptTo,
+		MessageID: msg.MessageID, DedupeKey: key, SHA256: hash, Raw: raw}
+}
+
+// senderOf is the header From address, else the envelope sender.
+func senderOf(msg *parser.Message, env Envelope) string {
+	if msg.From != nil && msg.From.Addr != "" {
+		return msg.From.Addr
+	}
+	return env.MailFrom
+}
+
+func inbound(msg *parser.Message, env Envelope) ticket.Inbound {
+	in := ticket.Inbound{
+		MessageID: msg.MessageID, From: senderOf(msg, env), Subject: msg.Subject,
+		Severity: msg.SubjectFields.Severity, Client: msg.SubjectFields.Client, Summary: msg.SubjectFields.Summary,
+		Automated: msg.Automated, NullSender: env.MailFrom == "", XLoop: msg.XLoop,
+	}
+	for _, a := range msg.Cc {
+		in.Cc = append(in.Cc, a.Addr)
+	}
+	return in
+}
+
+func inboundMessage(msg *parser.Message, in ticket.Inbound, now time.Time) ticket.Message {
+	m := ticket.Message{Direction: ticket.In, MessageID: msg.MessageID, From: in.From, To: addrs(msg.To),
+		Cc: addrs(msg.Cc), Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML, Problems: msg.Problems, CreatedAt: now}
+	for _, a := range msg.Attachments {
+		m.Attachments = append(m.Attachments, ticket.Attachment{Filename: a.Filename, ContentType: a.ContentType,
+			Size: a.Size, SHA256: a.SHA256, ContentID: a.ContentID, Inline: a.Inline, Content: a.Content})
+	}
+	return m
+}
+
+func addrs(list []parser.Address) []string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Addr)
+	}
+	return out
+}

@@ -1,0 +1,69 @@
+package gateway
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"postdesk/parser"
+	"postdesk/store"
+	"postdesk/templates"
+	"postdesk/ticket"
+)
+
+// maxThreadReferences bounds the References we write: the root, then the
+// newest ids of the thread (RFC 5322 section 3.6.4 lets us trim the middle).
+const maxThreadReferences = 20
+
+// queueNotice renders notice n about ticket t, answering mail msg, and
+// writes it as an outbound message and an outbox row in tx. Nothing is sent
+// here: the outbox worker sends after the commit.
+func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, msg *parser.Message, n ticket.Notice,
+	now time.Time) error {
+	name := ""
+	if msg.From != nil && msg.From.Addr == n.To {
+		name = msg.From.Name
+	}
+	r, err := p.tmpl.Render(string(n.Kind), p.cfg.Desk.Language, templates.Data{
+		Ref: t.Ref, Summary: t.Summary, Client: t.Client, Severity: t.Severity, Priority: t.Priority,
+		RecipientName: name, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address,
+	})
+	if err != nil {
+		return fmt.Errorf("notice %s for %s: %w", n.Kind, t.Ref, err)
+	}
+	id, err := p.match.NewMessageID(t.Ref, now, p.deps.Rand)
+	if err != nil {
+		return err
+	}
+	row := ticket.Message{Direction: ticket.Out, MessageID: id, From: p.desk.Address, To: []string{n.To},
+		Subject: r.Subject, Text: r.Text, HTML: r.HTML, CreatedAt: now}
+	if err := tx.AddMessage(t.ID, 0, &row); err != nil {
+		return err
+	}
+	_, err = tx.QueueMail(store.OutboxMail{
+		TicketID: t.ID, MessageRow: row.ID, Kind: string(n.Kind),
+		EnvelopeFrom: p.desk.Address, RcptTo: n.To, ReplyTo: p.desk.Address,
+		InReplyTo:     msg.MessageID,
+		References:    threadReferences(p.match.RootID(t.Ref), msg),
+		AutoSubmitted: "auto-replied", // RFC 3834 section 5.2: a response to a mail
+		CreatedAt:     now,
+	})
+	return err
+}
+
+// threadReferences is what a reply to msg carries in References (RFC 5322
+// section 3.6.4: the parent's References, then the parent's Message-ID),
+// with the ticket's root id first so that every mail of the ticket shares it.
+func threadReferences(root string, msg *parser.Message) []string {
+	refs := []string{root}
+	chain := append(slices.Clone(msg.References), msg.MessageID)
+	if len(chain) > maxThreadReferences-1 {
+		chain = chain[len(chain)-(maxThreadReferences-1):]
+	}
+	for _, id := range chain {
+		if id != "" && !slices.Contains(refs, id) {
+			refs = append(refs, id)
+		}
+	}
+	return refs
+}

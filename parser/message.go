@@ -1,0 +1,207 @@
+// Package parser turns raw RFC 5322 mail into a Message: headers, text, HTML,
+// attachments, the subject's fields and what kind of sender wrote it. It does
+// no I/O and never panics: malformed input gives best-effort content and a list
+// of problems.
+package parser
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/jhillyerd/enmime/v2"
+)
+
+// Address is one mailbox: a display name and a lower-case address.
+type Address struct {
+	Name string `json:"name,omitempty"`
+	Addr string `json:"addr"`
+}
+
+// Attachment is one file part of a message (attachment or inline).
+type Attachment struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	ContentID   string `json:"content_id,omitempty"`
+	Inline      bool   `json:"inline,omitempty"`
+	Content     []byte `json:"-"`
+}
+
+// Message is the parsed form of one mail. Every string in it is valid UTF-8.
+type Message struct {
+	// MessageID, InReplyTo and References hold msg-ids without angle brackets.
+	MessageID  string    `json:"message_id"`
+	InReplyTo  []string  `json:"in_reply_to,omitempty"`
+	References []string  `json:"references,omitempty"`
+	From       *Address  `json:"from,omitempty"`
+	To         []Address `json:"to,omitempty"`
+	Cc         []Address `json:"cc,omitempty"`
+	ReplyTo    []Address `json:"reply_to,omitempty"`
+	Date       time.Time `json:"date"`
+	// Subject is the decoded Subject header; SubjectFields its grammar.
+	Subject       string  `json:"subject"`
+	SubjectFields Subject `json:"subject_fields"`
+	Text          string  `json:"text"`
+	HTML          string  `json:"html,omitempty"`
+	// Attachments lists attachment and inline file parts in message order.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Automated is non-empty when the headers show a machine wrote the mail
+	// (RFC 3834 and common practice), and says how; see Classify.
+	Automated string `json:"automated,omitempty"`
+	// XLoop holds the X-Loop header values, lower case.
+	XLoop []string `json:"x_loop,omitempty"`
+	// Problems lists what was wrong with the input and was worked around.
+	Problems []string `json:"problems,omitempty"`
+}
+
+// ErrUnreadable is wrapped by the error Parse returns when the MIME structure
+// could not be read at all; the Message then holds what the headers gave and
+// the raw body as text.
+var ErrUnreadable = errors.New("unreadable MIME")
+
+// Parse reads one raw mail. It always returns a non-nil Message. The error is
+// non-nil only when the MIME structure could not be read (it wraps
+// ErrUnreadable); the Message's Problems say the same and more.
+func Parse(raw []byte) (msg *Message, err error) {
+	msg = &Message{}
+	defer func() {
+		if r := recover(); r != nil {
+			msg.Problems = append(msg.Problems, fmt.Sprintf("parser failure: %v", r))
+			err = fmt.Errorf("parse mime: %w: %v", ErrUnreadable, r)
+		}
+	}()
+	p := enmime.NewParser(enmime.DisableCharacterDetection(true))
+	env, perr := p.ReadEnvelope(bytes.NewReader(raw))
+	if perr != nil {
+		fallback(msg, raw, perr)
+		return msg, fmt.Errorf("parse mime: %w: %v", ErrUnreadable, perr)
+	}
+	h := envHeader{env}
+	readHeaders(msg, h)
+	msg.Text = body(env.Text)
+	msg.HTML = body(env.HTML)
+	for _, part := range env.Attachments {
+		msg.Attachments = append(msg.Attachments, attachment(part, false))
+	}
+	for _, part := range env.Inlines {
+		msg.Attachments = append(msg.Attachments, attachment(part, true))
+	}
+	for _, e := range env.Errors {
+		msg.Problems = append(msg.Problems, valid(e.Error()))
+	}
+	msg.Automated = Classify(h, env.Root != nil && strings.EqualFold(env.Root.ContentType, "multipart/report"))
+	return msg, nil
+}
+
+// headerSource gives decoded header values; it lets the fallback path share
+// the header rules with the normal one.
+type headerSource interface {
+	Get(name string) string
+	Values(name string) []string
+}
+
+type envHeader struct{ env *enmime.Envelope }
+
+func (e envHeader) Get(name string) string      { return e.env.GetHeader(name) }
+func (e envHeader) Values(name string) []string { return e.env.GetHeaderValues(name) }
+
+func readHeaders(msg *Message, h headerSource) {
+	msg.Subject = strings.TrimSpace(valid(collapseSpace(h.Get("Subject"))))
+	msg.SubjectFields = ParseSubject(msg.Subject)
+	msg.MessageID = first(MsgIDs(h.Get("Message-Id")))
+	msg.InReplyTo = MsgIDs(h.Get("In-Reply-To"))
+	msg.References = MsgIDs(strings.Join(h.Values("References"), " "))
+	if from := addressList(msg, "From", h.Get("From")); len(from) > 0 {
+		msg.From = &from[0]
+	}
+	msg.To = addressList(msg, "To", strings.Join(h.Values("To"), ", "))
+	msg.Cc = addressList(msg, "Cc", strings.Join(h.Values("Cc"), ", "))
+	msg.ReplyTo = addressList(msg, "Reply-To", h.Get("Reply-To"))
+	for _, v := range h.Values("X-Loop") {
+		msg.XLoop = append(msg.XLoop, strings.ToLower(strings.TrimSpace(v)))
+	}
+	if d := h.Get("Date"); d != "" {
+		t, err := mail.ParseDate(d)
+		if err != nil {
+			msg.Problems = append(msg.Problems, "Date header unreadable: "+valid(d))
+		} else {
+			msg.Date = t.UTC()
+		}
+	}
+}
+
+// addressList reads an address header leniently: a list net/mail rejects is
+// searched for anything shaped like local@domain.
+func addressList(msg *Message, name, value string) []Address {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil
+	}
+	list, err := (&mail.AddressParser{}).ParseList(value)
+	if err == nil {
+		out := make([]Address, 0, len(list))
+		for _, a := range list {
+			out = append(out, Address{Name: valid(a.Name), Addr: strings.ToLower(valid(a.Address))})
+		}
+		return out
+	}
+	var out []Address
+	for _, f := range strings.FieldsFunc(value, func(r rune) bool { return strings.ContainsRune(" ,;<>\"'()\t", r) }) {
+		if i := strings.LastIndexByte(f, '@'); i > 0 && i < len(f)-1 {
+			out = append(out, Address{Addr: strings.ToLower(valid(f))})
+		}
+	}
+	msg.Problems = append(msg.Problems, fmt.Sprintf("%s header not RFC 5322: %s", name, valid(value)))
+	return out
+}
+
+func attachment(p *enmime.Part, inline bool) Attachment {
+	sum := sha256.Sum256(p.Content)
+	name := valid(p.FileName)
+	if name == "" {
+		name = "unnamed"
+	}
+	return Attachment{
+		Filename:    name,
+		ContentType: strings.ToLower(valid(p.ContentType)),
+		Size:        int64(len(p.Content)),
+		SHA256:      hex.EncodeToString(sum[:]),
+		ContentID:   valid(p.ContentID),
+		Inline:      inline,
+		Content:     p.Content,
+	}
+}
+
+// fallback fills msg from a mail whose MIME enmime could not read: headers as
+// far as they go, the rest as text.
+func fallback(msg *Message, raw []byte, cause error) {
+	msg.Problems = append(msg.Problems, "MIME structure unreadable, body kept as text: "+valid(cause.Error()))
+	hdr, rest := splitHeader(raw)
+	readHeaders(msg, hdr)
+	msg.Text = body(string(rest))
+	msg.Automated = Classify(hdr, false)
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// body normalises a decoded body: valid UTF-8 and "\n" line ends.
+func body(s string) string {
+	return strings.ReplaceAll(valid(s), "\r\n", "\n")
+}
+
+// valid returns s with invalid UTF-8 sequences replaced by U+FFFD.
+func valid(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

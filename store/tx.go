@@ -1,0 +1,266 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"postdesk/ticket"
+)
+
+// Tx is the writer's transaction as Write hands it to a function. Its methods
+// are the only ways postdesk changes the database.
+type Tx struct {
+	tx  *sql.Tx
+	ctx context.Context
+}
+
+// RawMessage is one inbound mail as received, byte for byte.
+type RawMessage struct {
+	ID         int64
+	ReceivedAt time.Time
+	// MailFrom is the envelope sender; "" is the null return path.
+	MailFrom  string
+	RcptTo    []string
+	MessageID string
+	// DedupeKey identifies a delivery of the same message: sender and
+	// Message-ID, or the content hash when there is no Message-ID.
+	DedupeKey string
+	SHA256    string
+	Raw       []byte
+}
+
+// Raw state values.
+const (
+	RawProcessed = "processed"
+	RawFailed    = "failed"
+)
+
+// StoredRaw is what is known of a mail already stored under a dedupe key.
+type StoredRaw struct {
+	ID    int64
+	State string
+	// Ref is the ticket the mail made or joined, "" when it failed.
+	Ref string
+}
+
+// RawByDedupeKey returns the stored mail with that key; found is false when
+// none is stored.
+func (t *Tx) RawByDedupeKey(key string) (r StoredRaw, found bool, err error) {
+	err = t.tx.QueryRowContext(t.ctx, `SELECT r.id, r.state, coalesce(t.prefix || '-' || t.number, '')
+		FROM raw_messages r LEFT JOIN tickets t ON t.id = r.ticket_id WHERE r.dedupe_key = ?`, key).
+		Scan(&r.ID, &r.State, &r.Ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("look up raw message: %w", err)
+	}
+	return r, true, nil
+}
+
+// InsertRaw stores r as processed (the caller's transaction decides its fate)
+// and returns its id.
+func (t *Tx) InsertRaw(r RawMessage) (int64, error) {
+	rcpt, _ := json.Marshal(r.RcptTo)
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO raw_messages
+		(received_at, mail_from, rcpt_to, message_id, dedupe_key, size, sha256, raw, state)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ts(r.ReceivedAt), r.MailFrom, string(rcpt), r.MessageID, r.DedupeKey, len(r.Raw), r.SHA256, r.Raw, RawProcessed)
+	if err != nil {
+		return 0, fmt.Errorf("insert raw message: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// MarkRawProcessed records that raw message id made or changed ticketID.
+func (t *Tx) MarkRawProcessed(id, ticketID int64) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE raw_messages SET state = ?, error = '', ticket_id = ? WHERE id = ?`,
+		RawProcessed, ticketID, id)
+	if err != nil {
+		return fmt.Errorf("mark raw message processed: %w", err)
+	}
+	return nil
+}
+
+// RecordFailedRaw keeps r as failed with the reason, so that nothing received
+// is lost and it can be processed again. A mail already stored under the same
+// key keeps its bytes; a failed one gets the newer reason.
+func (t *Tx) RecordFailedRaw(r RawMessage, reason string) error {
+	rcpt, _ := json.Marshal(r.RcptTo)
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO raw_messages
+		(received_at, mail_from, rcpt_to, message_id, dedupe_key, size, sha256, raw, state, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (dedupe_key) DO UPDATE SET error = excluded.error WHERE state = 'failed'`,
+		ts(r.ReceivedAt), r.MailFrom, string(rcpt), r.MessageID, r.DedupeKey, len(r.Raw), r.SHA256, r.Raw,
+		RawFailed, reason)
+	if err != nil {
+		return fmt.Errorf("record failed raw message: %w", err)
+	}
+	return nil
+}
+
+// TicketNumbersByMessageID maps each of ids that a message of a ticket of
+// prefix carries to that ticket's number.
+func (t *Tx) TicketNumbersByMessageID(prefix string, ids []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{prefix}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT m.message_id, t.number FROM messages m
+		JOIN tickets t ON t.id = m.ticket_id
+		WHERE t.prefix = ? AND m.message_id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("look up message ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("look up message ids: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// ExistingNumbers returns which of numbers are tickets of prefix.
+func (t *Tx) ExistingNumbers(prefix string, numbers []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, n := range numbers {
+		var one int
+		err := t.tx.QueryRowContext(t.ctx, `SELECT 1 FROM tickets WHERE prefix = ? AND number = ?`, prefix, n).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up ticket numbers: %w", err)
+		}
+		out[n] = true
+	}
+	return out, nil
+}
+
+// Ticket reads ticket prefix-number with its participants.
+func (t *Tx) Ticket(prefix string, number int64) (ticket.Ticket, error) {
+	return ticketByNumber(t.ctx, t.tx, prefix, number)
+}
+
+// CreateTicket stores a new ticket under the next number of prefix's
+// sequence and fills in tk's ID, Number and Ref. The number is taken in this
+// transaction, so it is never reused and never skipped.
+func (t *Tx) CreateTicket(prefix string, tk *ticket.Ticket) error {
+	var n int64
+	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO ref_sequences (prefix, last) VALUES (?, 1)
+		ON CONFLICT (prefix) DO UPDATE SET last = last + 1 RETURNING last`, prefix).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("next reference number: %w", err)
+	}
+	fields, err := json.Marshal(tk.Fields)
+	if err != nil {
+		return fmt.Errorf("encode fields: %w", err)
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO tickets (prefix, number, subject, summary, client, severity,
+		priority, status, requester, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		prefix, n, tk.Subject, tk.Summary, tk.Client, tk.Severity, tk.Priority, string(tk.Status), tk.Requester,
+		string(fields), ts(tk.CreatedAt), ts(tk.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("insert ticket: %w", err)
+	}
+	if tk.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("insert ticket: %w", err)
+	}
+	tk.Number, tk.Ref = n, ticket.FormatRef(prefix, n)
+	for _, p := range tk.Participants {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO participants (ticket_id, address, added_at)
+			VALUES (?, ?, ?)`, tk.ID, p, ts(tk.CreatedAt)); err != nil {
+			return fmt.Errorf("insert participant: %w", err)
+		}
+	}
+	return nil
+}
+
+// UpdateTicket writes tk's changeable fields.
+func (t *Tx) UpdateTicket(tk ticket.Ticket) error {
+	fields, err := json.Marshal(tk.Fields)
+	if err != nil {
+		return fmt.Errorf("encode fields: %w", err)
+	}
+	_, err = t.tx.ExecContext(t.ctx, `UPDATE tickets SET summary = ?, client = ?, severity = ?, priority = ?,
+		status = ?, fields = ?, updated_at = ? WHERE id = ?`,
+		tk.Summary, tk.Client, tk.Severity, tk.Priority, string(tk.Status), string(fields), ts(tk.UpdatedAt), tk.ID)
+	if err != nil {
+		return fmt.Errorf("update ticket %s: %w", tk.Ref, err)
+	}
+	return nil
+}
+
+// AddMessage stores m (and its attachments, bytes included) on ticketID and
+// sets m.ID. rawID is the raw mail it came from, 0 for mail we send.
+func (t *Tx) AddMessage(ticketID, rawID int64, m *ticket.Message) error {
+	var raw any
+	if rawID != 0 {
+		raw = rawID
+	}
+	to, _ := json.Marshal(nonNil(m.To))
+	cc, _ := json.Marshal(nonNil(m.Cc))
+	problems, _ := json.Marshal(nonNil(m.Problems))
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages (ticket_id, direction, raw_id, message_id, from_addr,
+		to_addrs, cc_addrs, subject, text_body, html_body, problems, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ticketID, string(m.Direction), raw, m.MessageID, m.From, string(to), string(cc), m.Subject, m.Text, m.HTML,
+		string(problems), ts(m.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	if m.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	for _, a := range m.Attachments {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO attachments (message_id, filename, content_type, size,
+			sha256, content_id, inline, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, a.Filename, a.ContentType, a.Size, a.SHA256, a.ContentID, a.Inline, nonNilBytes(a.Content)); err != nil {
+			return fmt.Errorf("insert attachment %q: %w", a.Filename, err)
+		}
+	}
+	return nil
+}
+
+// AddEvents appends evs to ticketID's history; messageID (0 for none) names
+// the message that caused them.
+func (t *Tx) AddEvents(ticketID, messageID int64, evs []ticket.Event) error {
+	var msg any
+	if messageID != 0 {
+		msg = messageID
+	}
+	for _, e := range evs {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO events (ticket_id, at, actor, type, from_status, to_status,
+			reason, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			ticketID, ts(e.At), e.Actor, string(e.Type), string(e.From), string(e.To), e.Reason, msg); err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilBytes(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

@@ -1,0 +1,175 @@
+package ticket
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Desk is the policy of one support desk that the rules need. It is built from
+// the desk's configuration; the zero value is not a usable desk.
+type Desk struct {
+	// Prefix of reference numbers, such as "TKT" for TKT-1.
+	Prefix string
+	// Address is the desk's support address (support@example.com), lower case.
+	Address string
+	// DefaultSeverity is used when a subject names no severity.
+	DefaultSeverity int
+	// DefaultPriority is the priority of a ticket opened by mail (OCS: "medium").
+	DefaultPriority string
+}
+
+// Inbound is what the rules need to know of one incoming mail, already parsed.
+type Inbound struct {
+	MessageID string
+	// From is the sender's address (lower case); never empty.
+	From string
+	// Cc lists the other people the customer copied (lower case addresses).
+	Cc      []string
+	Subject string
+	// Severity, Client and Summary come from the subject grammar; Severity 0
+	// means the subject named none.
+	Severity int
+	Client   string
+	Summary  string
+	// Automated is non-empty when the mail was written by a machine (an
+	// auto-reply, a bounce, a list mail, our own mail) and says which; such a
+	// mail is never answered automatically (RFC 3834).
+	Automated string
+	// NullSender is true when the envelope return path was empty ("MAIL
+	// FROM:<>"), as in bounces and other automatic responses (RFC 5321
+	// section 4.5.5).
+	NullSender bool
+	// XLoop holds the mail's X-Loop header values; one naming the desk's
+	// address means the mail is our own coming back.
+	XLoop []string
+}
+
+// NoticeKind names a notification template.
+type NoticeKind string
+
+// Notice kinds.
+const (
+	NoticeAcknowledgement NoticeKind = "ack"
+)
+
+// Notice is a mail the rules ask to send because of a decision. The gateway
+// renders it and queues it in the same transaction as the decision.
+type Notice struct {
+	Kind NoticeKind
+	To   string
+}
+
+// Decision is the outcome of applying one inbound mail: the ticket as it is
+// now, the events to record and the notices to queue.
+type Decision struct {
+	Ticket  Ticket
+	Events  []Event
+	Notices []Notice
+}
+
+// Open decides the new ticket that an inbound mail, matching no ticket, opens.
+// The ticket has no number yet: the store assigns the next one of the desk's
+// sequence in the same transaction, so numbers are never reused nor skipped.
+func Open(d Desk, in Inbound, now time.Time) Decision {
+	sev := in.Severity
+	if sev == 0 {
+		sev = d.DefaultSeverity
+	}
+	summary := in.Summary
+	if summary == "" {
+		summary = "(no subject)"
+	}
+	t := Ticket{
+		Subject:      in.Subject,
+		Summary:      summary,
+		Client:       in.Client,
+		Severity:     sev,
+		Priority:     d.DefaultPriority,
+		Status:       StatusNew,
+		Requester:    in.From,
+		Participants: participants(d, in),
+		Fields:       map[string]string{},
+		CreatedAt:    now,
+		UpdatedAt:    now,
+	}
+	dec := Decision{
+		Ticket: t,
+		Events: []Event{{At: now, Actor: in.From, Type: EventCreated, To: StatusNew, Reason: "new mail " + in.MessageID}},
+	}
+	if reason := noAutoAnswer(d, in); reason != "" {
+		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventNoticeQueued,
+			Reason: "no acknowledgement: " + reason})
+		return dec
+	}
+	dec.Notices = []Notice{{Kind: NoticeAcknowledgement, To: in.From}}
+	return dec
+}
+
+// AddReply decides what an inbound mail threaded onto ticket t does: it is
+// added to the ticket's conversation. State changes by reply arrive with the
+// lifecycle rules; automated mail never changes a ticket.
+func AddReply(d Desk, t Ticket, in Inbound, now time.Time) Decision {
+	t.UpdatedAt = now
+	reason := "reply " + in.MessageID
+	if in.Automated != "" {
+		reason = "automated mail (" + in.Automated + ") " + in.MessageID
+	}
+	return Decision{
+		Ticket: t,
+		Events: []Event{{At: now, Actor: in.From, Type: EventMessageAdded, From: t.Status, To: t.Status, Reason: reason}},
+	}
+}
+
+// noAutoAnswer says why no automatic answer may go to the sender of in, or ""
+// when one may. RFC 3834 section 2: never answer automated mail; and never
+// answer ourselves, which would loop.
+func noAutoAnswer(d Desk, in Inbound) string {
+	switch {
+	case in.Automated != "":
+		return "the mail is automated (" + in.Automated + ")"
+	case in.NullSender:
+		return "the mail has a null return path"
+	case slices.ContainsFunc(in.XLoop, func(v string) bool { return IsDeskAddress(d.Address, v) }):
+		return "the mail carries our own X-Loop header"
+	case in.From == "":
+		return "the mail has no sender address"
+	case strings.EqualFold(in.From, d.Address):
+		return "the mail comes from the desk's own address"
+	}
+	return ""
+}
+
+// participants are the people the requester copied, less the desk itself and
+// the requester; each address appears once.
+func participants(d Desk, in Inbound) []string {
+	out := []string{}
+	seen := map[string]bool{strings.ToLower(in.From): true, d.Address: true}
+	for _, a := range in.Cc {
+		a = strings.ToLower(a)
+		if a == "" || seen[a] || IsDeskAddress(d.Address, a) {
+			continue
+		}
+		seen[a] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+// IsDeskAddress reports whether addr is desk or a sub-address of it
+// ("support+x@domain" for "support@domain", RFC 5233). Both are compared
+// without regard to case.
+func IsDeskAddress(desk, addr string) bool {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	desk = strings.ToLower(desk)
+	if addr == desk {
+		return true
+	}
+	dl, dd, ok1 := strings.Cut(desk, "@")
+	al, ad, ok2 := strings.Cut(addr, "@")
+	if !ok1 || !ok2 || ad != dd {
+		return false
+	}
+	base, _, _ := strings.Cut(al, "+")
+	return base == dl
+}

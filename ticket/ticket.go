@@ -1,0 +1,122 @@
+// Package ticket holds postdesk's domain types and the pure rules that decide
+// what an inbound mail does to a ticket. It does no I/O: values in, values out.
+package ticket
+
+import (
+	"fmt"
+	"time"
+)
+
+// Status is the lifecycle state of a ticket. The values are stored in the
+// database and appear in JSON, so they never change once released.
+type Status string
+
+// The lifecycle states (see DESIGN.md; the transitions arrive with issue 4).
+const (
+	StatusNew             Status = "new"
+	StatusAssigned        Status = "assigned"
+	StatusInProgress      Status = "in_progress"
+	StatusWaitingCustomer Status = "waiting_customer"
+	StatusDevRequest      Status = "dev_request"
+	StatusResolved        Status = "resolved"
+	StatusClosed          Status = "closed"
+	StatusCancelled       Status = "cancelled"
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{
+	StatusNew, StatusAssigned, StatusInProgress, StatusWaitingCustomer,
+	StatusDevRequest, StatusResolved, StatusClosed, StatusCancelled,
+}
+
+// ParseStatus returns the Status named s, or an error naming the accepted values.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown status %q (accepted: %v)", s, Statuses)
+}
+
+// Direction tells whether a message came in to the desk or went out from it.
+type Direction string
+
+// Message directions.
+const (
+	In  Direction = "in"
+	Out Direction = "out"
+)
+
+// Ticket is one support case. Its JSON form is a contract read by other tools:
+// keys are only ever added, never renamed or removed.
+type Ticket struct {
+	ID           int64             `json:"-"`
+	Number       int64             `json:"-"`
+	Ref          string            `json:"ref"`
+	Subject      string            `json:"subject"`
+	Summary      string            `json:"summary"`
+	Client       string            `json:"client"`
+	Severity     int               `json:"severity"`
+	Priority     string            `json:"priority"`
+	Status       Status            `json:"status"`
+	Requester    string            `json:"requester"`
+	Participants []string          `json:"participants"`
+	Fields       map[string]string `json:"fields"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+	Messages     []Message         `json:"messages,omitempty"`
+	Events       []Event           `json:"events,omitempty"`
+}
+
+// Message is one mail on a ticket, inbound or outbound.
+type Message struct {
+	ID          int64        `json:"-"`
+	Direction   Direction    `json:"direction"`
+	MessageID   string       `json:"message_id"`
+	From        string       `json:"from"`
+	To          []string     `json:"to"`
+	Cc          []string     `json:"cc"`
+	Subject     string       `json:"subject"`
+	Text        string       `json:"text"`
+	HTML        string       `json:"-"`
+	Attachments []Attachment `json:"attachments"`
+	Problems    []string     `json:"problems,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// Attachment describes one file carried by a message; the bytes stay in the store.
+type Attachment struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	ContentID   string `json:"content_id,omitempty"`
+	Inline      bool   `json:"inline,omitempty"`
+	Content     []byte `json:"-"`
+}
+
+// EventType names what happened to a ticket.
+type EventType string
+
+// Event types recorded in a ticket's history.
+const (
+	EventCreated      EventType = "created"
+	EventMessageAdded EventType = "message_added"
+	EventNoticeQueued EventType = "notice_queued"
+)
+
+// Event is one line of a ticket's history: who did what, when and why.
+type Event struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Type   EventType `json:"type"`
+	From   Status    `json:"from,omitempty"`
+	To     Status    `json:"to,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// FormatRef renders a reference number such as "TKT-12" (prefix, hyphen, number).
+func FormatRef(prefix string, number int64) string {
+	return fmt.Sprintf("%s-%d", prefix, number)
+}
