@@ -26,6 +26,7 @@ type Daemon struct {
 	Store    *store.Store
 	Pipeline *Pipeline
 	smtp     *smtp.Server
+	outbox   *OutboxWorker // nil without a relay
 	ln       net.Listener
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -62,7 +63,7 @@ func Start(ctx context.Context, cfg Config, deps Deps, ln net.Listener) (*Daemon
 	var kick func()
 	if cfg.Relay.Host != "" {
 		w := NewOutboxWorker(st, NewRelaySender(cfg), cfg.Outbox, deps)
-		kick = w.Kick
+		d.outbox, kick = w, w.Kick
 		d.wg.Add(1)
 		go func() {
 			defer d.wg.Done()

@@ -97,7 +97,24 @@ func Parse(raw []byte) (msg *Message, err error) {
 		msg.Problems = append(msg.Problems, valid(e.Error()))
 	}
 	msg.Automated = Classify(h, env.Root != nil && strings.EqualFold(env.Root.ContentType, "multipart/report"))
+	keepUnreadBody(msg, raw)
 	return msg, nil
+}
+
+// keepUnreadBody makes sure no content is silently lost: when MIME parsing
+// found no text, no HTML and no file (say, a multipart whose boundary never
+// appears) yet the body holds something, the raw body becomes the text and
+// the problem is recorded.
+func keepUnreadBody(msg *Message, raw []byte) {
+	if msg.Text != "" || msg.HTML != "" || len(msg.Attachments) > 0 {
+		return
+	}
+	_, rest := splitHeader(raw)
+	if len(bytes.TrimSpace(rest)) == 0 {
+		return
+	}
+	msg.Text = body(string(rest))
+	msg.Problems = append(msg.Problems, "no readable MIME part; the raw body is kept as text")
 }
 
 // headerSource gives decoded header values; it lets the fallback path share

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"postdesk/parser"
 )
@@ -32,9 +34,9 @@ func NewMatcher(prefix, domain string) *Matcher {
 	return &Matcher{
 		prefix: prefix,
 		domain: strings.ToLower(domain),
-		// A reference stands alone: not glued to letters or digits before, and
-		// its number not followed by more digits (TKT-1 is not TKT-12).
-		ref: regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])` + q + `-(\d{1,18})(?:[^\p{N}]|$)`),
+		// The greedy digit run ends where the number ends (TKT-1 is not
+		// TKT-12); what stands before the prefix is checked in SubjectRefs.
+		ref: regexp.MustCompile(`(?i)` + q + `-(\d+)`),
 		own: regexp.MustCompile(`(?i)^` + q + `-(\d{1,18})(?:\.[^@]*)?@` + regexp.QuoteMeta(domain) + `$`),
 	}
 }
@@ -43,9 +45,19 @@ func NewMatcher(prefix, domain string) *Matcher {
 // in order, each once.
 func (m *Matcher) SubjectRefs(s string) []int64 {
 	var out []int64
-	for _, sub := range m.ref.FindAllStringSubmatch(s, -1) {
-		n, err := strconv.ParseInt(sub[1], 10, 64)
-		if err == nil && n > 0 && !slices.Contains(out, n) {
+	for _, loc := range m.ref.FindAllStringSubmatchIndex(s, -1) {
+		// A reference stands alone: not glued to a letter, digit or mark
+		// before it (XTKT-1 is no reference).
+		if r, _ := utf8.DecodeLastRuneInString(s[:loc[0]]); loc[0] > 0 &&
+			(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[loc[1]:]); unicode.IsDigit(r) {
+			continue // TKT-1 followed by a non-ASCII digit is no TKT-1
+		}
+		digits := s[loc[2]:loc[3]]
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err == nil && len(digits) <= 18 && n > 0 && !slices.Contains(out, n) {
 			out = append(out, n)
 		}
 	}
@@ -173,7 +185,7 @@ func (m *Matcher) Candidates(k Keys) []int64 {
 func (m *Matcher) ParseRef(s string) (int64, error) {
 	num, ok := strings.CutPrefix(strings.ToUpper(strings.TrimSpace(s)), strings.ToUpper(m.prefix)+"-")
 	n, err := strconv.ParseInt(num, 10, 64)
-	if !ok || err != nil || n <= 0 {
+	if !ok || err != nil || n <= 0 || strings.Trim(num, "0123456789") != "" {
 		return 0, fmt.Errorf("%q is not a reference like %s-12", s, m.prefix)
 	}
 	return n, nil

@@ -134,7 +134,7 @@ func noAutoAnswer(d Desk, in Inbound) string {
 		return "the mail carries our own X-Loop header"
 	case in.From == "":
 		return "the mail has no sender address"
-	case strings.EqualFold(in.From, d.Address):
+	case IsDeskAddress(d.Address, in.From):
 		return "the mail comes from the desk's own address"
 	}
 	return ""
@@ -146,7 +146,7 @@ func participants(d Desk, in Inbound) []string {
 	out := []string{}
 	seen := map[string]bool{strings.ToLower(in.From): true, d.Address: true}
 	for _, a := range in.Cc {
-		a = strings.ToLower(a)
+		a = strings.ToLower(strings.TrimSpace(a))
 		if a == "" || seen[a] || IsDeskAddress(d.Address, a) {
 			continue
 		}

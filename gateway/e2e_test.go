@@ -1,0 +1,241 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"testing"
+
+	"postdesk/parser"
+	"postdesk/store"
+	"postdesk/threading"
+)
+
+const firstMail = `From: Anna Client <anna@client.example>
+To: support@desk.example
+Cc: Bob Keyuser <bob@client.example>
+Subject: Severity 1 - Acme Freight - labels not printing
+Message-ID: <m1@client.example>
+Date: Mon, 23 Nov 2026 08:55:00 +0000
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Since 08:30 NZDT no label prints for any order.
+`
+
+// The walking skeleton end to end: a new mail over SMTP becomes TKT-1 in the
+// SQLite file before the 250, the acknowledgement reaches the relay with
+// headers that thread, and a reply to it joins the same ticket.
+func TestConversationOverSMTP(t *testing.T) {
+	d := startDesk(t, testConfig(t), true)
+	ctx := context.Background()
+
+	text, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail))
+	if err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	if !strings.Contains(text, "TKT-1") {
+		t.Errorf("250 text %q does not name the ticket", text)
+	}
+	// Committed before the 250: readable at once through another connection.
+	tk, err := d.Store.Ticket(ctx, "TKT", 1)
+	if err != nil {
+		t.Fatalf("ticket after 250: %v", err)
+	}
+	if tk.Severity != 1 || tk.Client != "Acme Freight" || tk.Summary != "labels not printing" ||
+		tk.Requester != "anna@client.example" || tk.Status != "new" ||
+		!slices.Equal(tk.Participants, []string{"bob@client.example"}) {
+		t.Errorf("ticket = %+v", tk)
+	}
+	raws, err := d.Store.RawMessages(ctx, "")
+	if err != nil || len(raws) != 1 || !bytes.Equal(raws[0].Raw, crlf(firstMail)) {
+		t.Fatalf("raw message not kept byte for byte: %v %+v", err, raws)
+	}
+
+	ack := d.relay.wait(t)
+	if ack.From != "support@desk.example" || !slices.Equal(ack.To, []string{"anna@client.example"}) {
+		t.Errorf("ack envelope = %s -> %v", ack.From, ack.To)
+	}
+	h := header(t, ack.Data)
+	match := threading.NewMatcher("TKT", "desk.example")
+	ackID := strings.Trim(h.Get("Message-Id"), "<>")
+	if n, ok := match.OwnRef(ackID); !ok || n != 1 {
+		t.Errorf("ack Message-ID %q is not ours for TKT-1", ackID)
+	}
+	for name, want := range map[string]string{
+		"Subject":        "[TKT-1] labels not printing",
+		"In-Reply-To":    "<m1@client.example>",
+		"References":     "<TKT-1@desk.example> <m1@client.example>",
+		"Auto-Submitted": "auto-replied",
+		"Reply-To":       "<support@desk.example>",
+		"To":             "<anna@client.example>",
+		"X-Loop":         "support@desk.example",
+	} {
+		if got := h.Get(name); got != want {
+			t.Errorf("ack %s = %q, want %q", name, got, want)
+		}
+	}
+	if !strings.HasPrefix(h.Get("Content-Type"), "multipart/alternative") {
+		t.Errorf("ack Content-Type = %q, want multipart/alternative", h.Get("Content-Type"))
+	}
+	parsed, _ := parser.Parse(ack.Data)
+	if !strings.Contains(parsed.Text, "TKT-1") || !strings.Contains(parsed.HTML, "<strong>TKT-1</strong>") {
+		t.Errorf("ack bodies lack the reference:\n%s\n%s", parsed.Text, parsed.HTML)
+	}
+
+	// Reply as a mail client does: In-Reply-To and References, "RE:" subject.
+	reply := fmt.Sprintf("From: anna@client.example\nTo: support@desk.example\nSubject: RE: [TKT-1] labels not printing\n"+
+		"Message-ID: <m2@client.example>\nIn-Reply-To: <%s>\nReferences: <TKT-1@desk.example> <m1@client.example> <%s>\n\n"+
+		"It happens for AU to NZ only.\n", ackID, ackID)
+	text, err = send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(reply))
+	if err != nil || !strings.Contains(text, "added to ticket TKT-1") {
+		t.Fatalf("reply: %q, %v", text, err)
+	}
+	tk, err = d.Store.Ticket(ctx, "TKT", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, m := range tk.Messages {
+		dirs = append(dirs, string(m.Direction))
+	}
+	if !slices.Equal(dirs, []string{"in", "out", "in"}) || tk.Messages[2].Text != "It happens for AU to NZ only.\n" {
+		t.Fatalf("thread = %v, last text %q", dirs, tk.Messages[len(tk.Messages)-1].Text)
+	}
+	if list, _ := d.Store.ListTickets(ctx, store.TicketFilter{}); len(list) != 1 {
+		t.Fatalf("a reply opened a new ticket: %d tickets", len(list))
+	}
+	if out, _ := d.Store.Outbox(ctx); len(out) != 1 || out[0].State != store.OutboxSent {
+		t.Fatalf("outbox after the reply = %+v (the reply must not be acknowledged)", out)
+	}
+}
+
+// A subject naming a ticket threads onto it whatever the localized prefix; a
+// subject naming a ticket that does not exist opens a new one.
+func TestSubjectReferenceThreads(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	ctx := context.Background()
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail)); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct{ subject, wantRef string }{
+		{"Re: [TKT-1] labels not printing", "TKT-1"},
+		{"AW: Antw: tkt-1 noch offen", "TKT-1"},
+		{"R: I: WG: Fwd: the TKT-1 issue", "TKT-1"},
+		{"[TKT-99] something else", "TKT-2"},
+		{"about TKT-12 and more", "TKT-3"},
+	} {
+		raw := fmt.Sprintf("From: carla@client.example\nTo: support@desk.example\nSubject: %s\nMessage-ID: <s%d@client.example>\n\nbody\n", tc.subject, i)
+		text, err := send(t, d.Addr(), "carla@client.example", []string{"support@desk.example"}, crlf(raw))
+		if err != nil || !strings.Contains(text, tc.wantRef) {
+			t.Errorf("%q: reply %q, %v; want %s", tc.subject, text, err, tc.wantRef)
+		}
+	}
+	tk, _ := d.Store.Ticket(ctx, "TKT", 1)
+	if len(tk.Messages) != 1+3+1 { // first mail, its ack, three replies
+		t.Errorf("TKT-1 has %d messages, want 5", len(tk.Messages))
+	}
+}
+
+func TestDuplicateDeliveryStoredOnce(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	ctx := context.Background()
+	for i := range 2 {
+		text, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail))
+		if err != nil {
+			t.Fatalf("delivery %d: %v", i+1, err)
+		}
+		if i == 1 && !strings.Contains(text, "Already received") {
+			t.Errorf("second delivery answered %q", text)
+		}
+	}
+	raws, _ := d.Store.RawMessages(ctx, "")
+	list, _ := d.Store.ListTickets(ctx, store.TicketFilter{})
+	out, _ := d.Store.Outbox(ctx)
+	if len(raws) != 1 || len(list) != 1 || len(out) != 1 {
+		t.Fatalf("after two deliveries: %d raw, %d tickets, %d outbox rows; want 1 each", len(raws), len(list), len(out))
+	}
+}
+
+func TestRecipientOutsideDeskRefused(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	for _, rcpt := range []string{"someone@elsewhere.example", "sales@desk.example", "support@desk.example.evil"} {
+		_, err := send(t, d.Addr(), "anna@client.example", []string{rcpt}, crlf(firstMail))
+		if smtpCode(err) != "550 5.1.1" || !strings.Contains(err.Error(), "support@desk.example") {
+			t.Errorf("RCPT %s: %v, want 550 5.1.1 naming the desk address", rcpt, err)
+		}
+	}
+	// Sub-addresses of the desk are the desk (RFC 5233).
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"Support+TKT-1@desk.example"}, crlf(firstMail)); err != nil {
+		t.Errorf("sub-address refused: %v", err)
+	}
+}
+
+func TestOversizeMailRefused(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.SMTP.MaxMessageBytes = 4096
+	d := startDesk(t, cfg, false)
+	big := firstMail + strings.Repeat("padding line of a far too long mail\n", 200)
+	_, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(big))
+	if smtpCode(err) != "552 5.3.4" || !strings.Contains(err.Error(), "4 KiB") {
+		t.Fatalf("oversize mail: %v, want 552 stating the 4 KiB limit", err)
+	}
+	if list, _ := d.Store.ListTickets(context.Background(), store.TicketFilter{}); len(list) != 0 {
+		t.Fatalf("oversize mail made %d tickets", len(list))
+	}
+}
+
+func TestUnparsableMailStillMakesTicket(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	raw := crlf("From: dave@client.example\nTo: support@desk.example\nSubject: broken\nMessage-ID: <b1@client.example>\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"never-seen\"\n\nno parts here at all\n" +
+		"--wrong\nContent-Type: text/plain\n\nhalf a part\n")
+	if _, err := send(t, d.Addr(), "dave@client.example", []string{"support@desk.example"}, raw); err != nil {
+		t.Fatalf("broken mail refused: %v", err)
+	}
+	tk, err := d.Store.Ticket(context.Background(), "TKT", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tk.Messages) == 0 || len(tk.Messages[0].Problems) == 0 {
+		t.Fatalf("no parse problem recorded: %+v", tk.Messages)
+	}
+	raws, _ := d.Store.RawMessages(context.Background(), store.RawProcessed)
+	if len(raws) != 1 || !bytes.Equal(raws[0].Raw, raw) || raws[0].Ref != "TKT-1" {
+		t.Fatalf("raw not kept byte for byte on TKT-1: %+v", raws)
+	}
+}
+
+// Mail written by machines makes or joins a ticket but is never answered.
+func TestAutomatedMailIsNotAnswered(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	ooo := "From: eve@client.example\nTo: support@desk.example\nSubject: Out of office\nAuto-Submitted: auto-replied\n" +
+		"Message-ID: <o1@client.example>\n\nI am away.\n"
+	if _, err := send(t, d.Addr(), "eve@client.example", []string{"support@desk.example"}, crlf(ooo)); err != nil {
+		t.Fatal(err)
+	}
+	bounce := "From: MAILER-DAEMON@mx.client.example\nTo: support@desk.example\nSubject: Undelivered Mail\n" +
+		"Message-ID: <d1@mx.client.example>\n\nDelivery failed.\n"
+	if _, err := send(t, d.Addr(), "", []string{"support@desk.example"}, crlf(bounce)); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if list, _ := d.Store.ListTickets(ctx, store.TicketFilter{}); len(list) != 2 {
+		t.Fatalf("want both kept as tickets, got %d", len(list))
+	}
+	if out, _ := d.Store.Outbox(ctx); len(out) != 0 {
+		t.Fatalf("automated mail was answered: %+v", out)
+	}
+}
+
+func header(t *testing.T, raw []byte) mail.Header {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("read relayed mail: %v", err)
+	}
+	return m.Header
+}

@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"postdesk/ticket"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func openTest(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "desk.db")
+	s, err := Open(context.Background(), path, Options{Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func newTicket(summary string) *ticket.Ticket {
+	return &ticket.Ticket{Subject: summary, Summary: summary, Severity: 3, Priority: "normal",
+		Status: ticket.StatusNew, Requester: "anna@client.example", Participants: []string{"bob@client.example"},
+		Fields: map[string]string{"error": "E42"}, CreatedAt: t0, UpdatedAt: t0}
+}
+
+func TestOpenSetsPragmasAndRecordsMigrations(t *testing.T) {
+	s, path := openTest(t)
+	ctx := context.Background()
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1"} {
+		var got string
+		if err := s.w.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", pragma, err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(ms) || n == 0 {
+		t.Fatalf("schema_migrations has %d rows, want %d", n, len(ms))
+	}
+	// Reopening applies nothing twice.
+	s.Close()
+	s2, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s2.Close()
+	if err := s2.r.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil || n != len(ms) {
+		t.Fatalf("after reopen: %d rows, err %v", n, err)
+	}
+}
+
+func TestReadPoolIsReadOnly(t *testing.T) {
+	s, _ := openTest(t)
+	if _, err := s.r.ExecContext(context.Background(), "INSERT INTO ref_sequences VALUES ('X', 1)"); err == nil {
+		t.Fatal("insert through the read pool succeeded")
+	}
+}
+
+func TestOpenRejectsBadOptions(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(context.Background(), filepath.Join(dir, "a.db?mode=ro"), Options{}); err == nil {
+		t.Error("path with ? accepted")
+	}
+	if _, err := Open(context.Background(), filepath.Join(dir, "b.db"), Options{Synchronous: "OFF"}); err == nil {
+		t.Error("synchronous OFF accepted")
+	}
+}
+
+// Reference numbers are gap-free and unique under concurrent writers, and a
+// write that fails after taking a number gives it back.
+func TestReferenceNumbersGapFreeUnderConcurrency(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	const writers = 40
+	var mu sync.Mutex
+	var got []int64
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var tk *ticket.Ticket
+			err := s.Write(ctx, func(tx *Tx) error {
+				tk = newTicket(fmt.Sprintf("t%d", i))
+				if err := tx.CreateTicket("TKT", tk); err != nil {
+					return err
+				}
+				if i%4 == 0 {
+					return errors.New("fail after taking a number")
+				}
+				return nil
+			})
+			if (err != nil) != (i%4 == 0) {
+				t.Errorf("writer %d: err = %v", i, err)
+				return
+			}
+			if err == nil {
+				mu.Lock()
+				got = append(got, tk.Number)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	slices.Sort(got)
+	for i, n := range got {
+		if n != int64(i+1) {
+			t.Fatalf("numbers not gap-free: %v", got)
+		}
+	}
+	list, err := s.ListTickets(ctx, TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != len(got) || len(got) != writers-writers/4 {
+		t.Fatalf("stored %d tickets, committed %d, want %d", len(list), len(got), writers-writers/4)
+	}
+}
+
+// Writes queued while the writer is busy are committed together, and one
+// failing or panicking leaves the others' changes in place.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	release := make(chan struct{})
+	started := make(chan struct{})
+	go func() {
+		_ = s.Write(ctx, func(tx *Tx) error {
+			close(started)
+			<-release
+			return tx.CreateTicket("TKT", newTicket("first"))
+		})
+	}()
+	<-started
+	fns := map[string]func(*Tx) error{
+		"ok-a":  func(tx *Tx) error { return tx.CreateTicket("TKT", newTicket("ok-a")) },
+		"fails": func(tx *Tx) error { tx.CreateTicket("TKT", newTicket("fails")); return errors.New("boom") },
+		"panic": func(tx *Tx) error { tx.CreateTicket("TKT", newTicket("panic")); panic("bad write") },
+		"ok-b":  func(tx *Tx) error { return tx.CreateTicket("TKT", newTicket("ok-b")) },
+	}
+	var wg sync.WaitGroup
+	results := sync.Map{}
+	for name, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results.Store(name, s.Write(ctx, fn))
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // let the writes queue behind the blocked one
+	close(release)
+	wg.Wait()
+	for name := range fns {
+		v, _ := results.Load(name)
+		err, _ := v.(error)
+		if wantErr := name == "fails" || name == "panic"; (err != nil) != wantErr {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	list, err := s.ListTickets(ctx, TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var summaries []string
+	for _, tk := range list {
+		summaries = append(summaries, tk.Summary)
+	}
+	slices.Sort(summaries)
+	if !slices.Equal(summaries, []string{"first", "ok-a", "ok-b"}) {
+		t.Fatalf("stored %v, want first, ok-a, ok-b", summaries)
+	}
+}
+
+func TestWriteAfterClose(t *testing.T) {
+	s, _ := openTest(t)
+	s.Close()
+	if err := s.Write(context.Background(), func(*Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Write after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestTicketRoundTrip(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	tk := newTicket("labels not printing")
+	msg := ticket.Message{Direction: ticket.In, MessageID: "m1@client.example", From: "anna@client.example",
+		To: []string{"support@localhost"}, Subject: "labels", Text: "body", Problems: []string{"odd header"},
+		CreatedAt: t0, Attachments: []ticket.Attachment{{Filename: "list.csv", ContentType: "text/csv", Size: 3,
+			SHA256: "abc", Content: []byte("1,2")}}}
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.CreateTicket("TKT", tk); err != nil {
+			return err
+		}
+		if err := tx.AddMessage(tk.ID, 0, &msg); err != nil {
+			return err
+		}
+		return tx.AddEvents(tk.ID, msg.ID, []ticket.Event{{At: t0, Actor: "anna@client.example",
+			Type: ticket.EventCreated, To: ticket.StatusNew, Reason: "new mail"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Ticket(ctx, "TKT", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Ref != "TKT-1" || got.Fields["error"] != "E42" || !slices.Equal(got.Participants, []string{"bob@client.example"}) ||
+		!got.CreatedAt.Equal(t0) {
+		t.Errorf("ticket = %+v", got)
+	}
+	if len(got.Messages) != 1 || got.Messages[0].Cc == nil || len(got.Messages[0].Attachments) != 1 ||
+		got.Messages[0].Attachments[0].Filename != "list.csv" || got.Messages[0].Problems[0] != "odd header" {
+		t.Errorf("messages = %+v", got.Messages)
+	}
+	if len(got.Events) != 1 || got.Events[0].Type != ticket.EventCreated {
+		t.Errorf("events = %+v", got.Events)
+	}
+	if _, err := s.Ticket(ctx, "TKT", 2); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing ticket: %v, want ErrNotFound", err)
+	}
+	if l, _ := s.ListTickets(ctx, TicketFilter{Status: ticket.StatusClosed}); len(l) != 0 {
+		t.Errorf("closed filter returned %d tickets", len(l))
+	}
+}
+
+func TestRawDedupeAndFailedUpsert(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	r := RawMessage{ReceivedAt: t0, MailFrom: "a@x", RcptTo: []string{"support@localhost"}, MessageID: "m@x",
+		DedupeKey: "msgid:a@x m@x", SHA256: "00", Raw: []byte("raw bytes")}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.Write(ctx, func(tx *Tx) error { return tx.RecordFailedRaw(r, "first failure") }))
+	must(s.Write(ctx, func(tx *Tx) error { return tx.RecordFailedRaw(r, "second failure") }))
+	failed, err := s.RawMessages(ctx, RawFailed)
+	must(err)
+	if len(failed) != 1 || failed[0].Error != "second failure" || string(failed[0].Raw) != "raw bytes" {
+		t.Fatalf("failed raws = %+v", failed)
+	}
+	// A second insert under the same key is refused by the schema.
+	must(s.Write(ctx, func(tx *Tx) error {
+		got, found, err := tx.RawByDedupeKey(r.DedupeKey)
+		if err != nil || !found || got.State != RawFailed {
+			return fmt.Errorf("lookup = %+v %v %v", got, found, err)
+		}
+		return nil
+	}))
+	if err := s.Write(ctx, func(tx *Tx) error { _, err := tx.InsertRaw(r); return err }); err == nil {
+		t.Fatal("second raw with the same dedupe key was stored")
+	}
+}
