@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"postdesk/parser"
@@ -180,7 +181,7 @@ func senderOf(msg *parser.Message, env Envelope) string {
 	if msg.From != nil && msg.From.Addr != "" {
 		return msg.From.Addr
 	}
-	return env.MailFrom
+	return strings.ToLower(env.MailFrom)
 }
 
 func inbound(msg *parser.Message, env Envelope) ticket.Inbound {

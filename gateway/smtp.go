@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 
 	"github.com/emersion/go-smtp"
 
@@ -99,6 +98,3 @@ func (l slogPrintf) Printf(format string, v ...any) {
 }
 
 func (l slogPrintf) Println(v ...any) { l.log.Warn("smtp server", "detail", fmt.Sprint(v...)) }
-
-// Listen opens the SMTP listener named in cfg.
-func Listen(cfg Config) (net.Listener, error) { return net.Listen("tcp", cfg.SMTP.Listen) }

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const mailWithAttachment = "From: Anna <anna@client.example>\r\n" +
+	"To: support@localhost\r\n" +
+	"Subject: Severity 2 - Acme - labels not printing\r\n" +
+	"Message-ID: <cli1@client.example>\r\n" +
+	"MIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/mixed; boundary=b\r\n" +
+	"\r\n" +
+	"--b\r\nContent-Type: text/plain\r\n\r\nSee the list.\r\n" +
+	"--b\r\nContent-Type: text/csv; name=consignments.csv\r\nContent-Disposition: attachment; filename=consignments.csv\r\n\r\n" +
+	"OP123\r\nOP124\r\n" +
+	"--b--\r\n"
+
+func cli(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(context.Background(), args[0], args[1:], strings.NewReader(stdin), &out); err != nil {
+		t.Fatalf("postdesk %s: %v", strings.Join(args, " "), err)
+	}
+	return out.String()
+}
+
+// keys returns the keys of a JSON object.
+func keys(obj map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for k := range obj {
+		out[k] = true
+	}
+	return out
+}
+
+func requireKeys(t *testing.T, what string, obj map[string]any, want ...string) {
+	t.Helper()
+	have := keys(obj)
+	for _, k := range want {
+		if !have[k] {
+			t.Errorf("%s JSON lacks %q (has %v)", what, k, have)
+		}
+	}
+}
+
+// The JSON of `tickets` and `show` is a contract other tools read.
+func TestJSONContract(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	if got := cli(t, mailWithAttachment, "deliver", "--db", db, "--from", "anna@client.example"); got != "TKT-1\n" {
+		t.Fatalf("deliver printed %q, want TKT-1", got)
+	}
+
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(cli(t, "", "tickets", "--db", db, "--json")), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
+		t.Fatalf("tickets --json: %d tickets", len(list))
+	}
+	ticketKeys := []string{"ref", "subject", "summary", "client", "severity", "priority", "status", "requester",
+		"participants", "fields", "created_at", "updated_at"}
+	requireKeys(t, "tickets", list[0], ticketKeys...)
+
+	var tk map[string]any
+	if err := json.Unmarshal([]byte(cli(t, "", "show", "TKT-1", "--db", db, "--json")), &tk); err != nil {
+		t.Fatal(err)
+	}
+	requireKeys(t, "show", tk, append(ticketKeys, "messages", "events")...)
+	if tk["ref"] != "TKT-1" || tk["severity"] != 2.0 || tk["client"] != "Acme" || tk["status"] != "new" {
+		t.Errorf("show: %v", tk)
+	}
+	if created, _ := tk["created_at"].(string); !strings.HasSuffix(created, "Z") || len(created) != len("2026-11-23T09:00:00Z") {
+		t.Errorf("created_at %q is not RFC 3339 UTC", tk["created_at"])
+	}
+	msgs, _ := tk["messages"].([]any)
+	if len(msgs) != 2 {
+		t.Fatalf("messages = %v, want the mail and its acknowledgement", msgs)
+	}
+	in, _ := msgs[0].(map[string]any)
+	requireKeys(t, "message", in, "direction", "message_id", "from", "to", "cc", "subject", "text", "attachments")
+	atts, _ := in["attachments"].([]any)
+	if len(atts) != 1 {
+		t.Fatalf("attachments = %v", in["attachments"])
+	}
+	att, _ := atts[0].(map[string]any)
+	requireKeys(t, "attachment", att, "filename", "content_type", "size", "sha256")
+	if att["filename"] != "consignments.csv" || att["size"] != 12.0 {
+		t.Errorf("attachment = %v", att)
+	}
+	if out, _ := msgs[1].(map[string]any); out["direction"] != "out" {
+		t.Errorf("second message = %v, want the outbound acknowledgement", out)
+	}
+
+	// Without a relay the acknowledgement waits in the outbox.
+	if got := cli(t, "", "outbox", "--db", db); !strings.Contains(got, "pending") || !strings.Contains(got, "[TKT-1]") {
+		t.Errorf("outbox:\n%s", got)
+	}
+	if got := cli(t, "", "show", "--db", db, "tkt-1"); !strings.Contains(got, "consignments.csv") {
+		t.Errorf("show (text):\n%s", got)
+	}
+}
+
+func TestCLIErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"show", "--db", db, "TKT-7"}, "not found"},
+		{[]string{"show", "--db", db, "nonsense"}, "not a reference"},
+		{[]string{"tickets", "--db", db, "--status", "bogus"}, "accepted"},
+		{[]string{"serve", "--db", db, "--relay", "nohostport"}, "HOST:PORT"},
+		{[]string{"frobnicate"}, "unknown command"},
+	} {
+		err := run(context.Background(), tc.args[0], tc.args[1:], strings.NewReader(""), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("postdesk %v: %v, want an error mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestDeliverRefusesOtherRecipient(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	err := run(context.Background(), "deliver", []string{"--db", db, "--to", "sales@localhost"},
+		strings.NewReader(mailWithAttachment), &bytes.Buffer{})
+	var ec exitCode
+	if !errors.As(err, &ec) || ec.code != 67 || !strings.Contains(ec.Error(), "support@localhost") {
+		t.Fatalf("deliver to another address: %v, want exit 67 naming the desk address", err)
+	}
+}
