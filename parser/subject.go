@@ -25,8 +25,13 @@ type Subject struct {
 // "Doorst:", "TR:", "SV:", "VS:"), or one leading [tag].
 var replyPrefix = regexp.MustCompile(`(?i)^\s*(?:(?:re|aw|antw|antwort|r|rif|fw|fwd|wg|i|doorst|tr|sv|vs|ref|odp|ynt)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]|\[[^\[\]]*\])\s*`)
 
-// severityForm matches "Severity 1 -", "Sev1:", "Severity: 2 –" at the start.
-var severityForm = regexp.MustCompile(`(?i)^sev(?:erity)?\s*:?\s*([1-9])\s*(?:[-–—:]+\s*|$)`)
+// severityForm matches "Severity 1 -", "Sev1:", "Severity: 2 –", "Severity 1 "
+// at the start.
+// The number must stand alone: "Sev 3D printer" names no severity.
+var severityForm = regexp.MustCompile(`(?i)^sev(?:erity)?\s*:?\s*([1-9])(?:\s*[-–—:]+\s*|\s+|$)`)
+
+// separators are trimmed from the ends of the client and summary parts.
+const separators = " \t-–—:"
 
 // partSep separates the client from the issue: a dash with space around it.
 var partSep = regexp.MustCompile(`\s+[-–—]+\s+`)
@@ -61,6 +66,8 @@ func ParseSubject(s string) Subject {
 	} else if parts := partSep.Split(rest, 2); len(parts) == 2 {
 		out.Client, out.Summary = strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
 	}
+	out.Client = strings.Trim(out.Client, separators)
+	out.Summary = strings.Trim(out.Summary, separators)
 	if out.Summary == "" {
 		out.Summary, out.Client = out.Client, ""
 	}

@@ -8,6 +8,11 @@ func TestParseSubject(t *testing.T) {
 		in   string
 		want Subject
 	}{
+		{"quoted client then dash", `Severity 1 - "Acme Freight" - labels not printing`, Subject{Severity: 1, Client: "Acme Freight", Summary: "labels not printing"}},
+		{"quoted client then colon", `Severity 1 - "Acme Freight": labels not printing`, Subject{Severity: 1, Client: "Acme Freight", Summary: "labels not printing"}},
+		{"no separator after the number", "Severity 1 OmniParcel tracking portal not loading", Subject{Severity: 1, Summary: "OmniParcel tracking portal not loading"}},
+		{"number glued to a word", "Sev 3D printer jams", Subject{Summary: "Sev 3D printer jams"}},
+		{"trailing dash", "Severity 1 - Acme Freight -", Subject{Severity: 1, Summary: "Acme Freight"}},
 		{"full SEKO form", "Severity 1 - Acme Freight - labels not printing",
 			Subject{Severity: 1, Client: "Acme Freight", Summary: "labels not printing"}},
 		{"SEKO example without client", "Severity 1 - OmniParcel tracking portal not loading",

@@ -1,0 +1,184 @@
+package parser
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FuzzParse checks Parse's contract on any input: no panic (not even one
+// recovered inside Parse), a non-nil Message, only valid UTF-8 strings, and an
+// error only together with ErrUnreadable and a recorded Problem.
+func FuzzParse(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join(mailDir, "*.eml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	if len(files) == 0 {
+		f.Fatalf("no seed mails in %s", mailDir)
+	}
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	for _, s := range []string{
+		"",
+		"\r\n\r\n",
+		"Subject: hi\r\n\r\nbody",
+		"From: a@b\r\nno blank line\r\n",
+		"garbage without any header",
+		"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n--x--\r\n",
+		"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: multipart/alternative; boundary=y\r\n\r\n--y\r\n\r\n--x\r\n",
+		"Content-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=1B$B=\r\n",
+		"Subject: =?utf-8?Q?=FF?= =?iso-8859-1?B?/w==?=\r\nFrom: =?utf-8?Q?a=2C_b?= <a@b>\r\n\r\n\xff",
+		"Content-Type: message/rfc822\r\n\r\nContent-Type: message/rfc822\r\n\r\nSubject: x\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		msg, err := Parse(raw)
+		if msg == nil {
+			t.Fatalf("Parse returned nil Message (err %v)", err)
+		}
+		checkMessage(t, msg, err)
+	})
+}
+
+// FuzzParseSubject checks that ParseSubject never panics, reads only
+// severities 1-9 (0 for none) and keeps valid UTF-8 valid.
+func FuzzParseSubject(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"Severity 1 - Acme Freight - labels not printing",
+		`Severity 1 - "Client name" unable to print labels`,
+		"Sev2: x",
+		"Severity: 3 – a – b",
+		"RE: AW: Antw: R: RIF: Fwd: WG: I: Doorst: TR: SV: Re[2]: x",
+		"[EXTERNAL] [TKT-1] Severity 9 — “Acme” — down",
+		"Severity 1 -",
+		"Re：\u00a0Re: \xff",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := ParseSubject(s)
+		if got.Severity < 0 || got.Severity > 9 {
+			t.Errorf("ParseSubject(%q).Severity = %d, want 0..9", s, got.Severity)
+		}
+		if got.Severity == 0 && got.Client != "" {
+			t.Errorf("ParseSubject(%q) = %+v: client without severity", s, got)
+		}
+		if utf8.ValidString(s) {
+			if !utf8.ValidString(got.Summary) || !utf8.ValidString(got.Client) {
+				t.Errorf("ParseSubject(%q) = %+v: invalid UTF-8 from valid input", s, got)
+			}
+			if stripped := StripPrefixes(s); !utf8.ValidString(stripped) {
+				t.Errorf("StripPrefixes(%q) = %q: invalid UTF-8 from valid input", s, stripped)
+			}
+		}
+		if len(got.Summary) > len(s) || len(got.Client) > len(s) {
+			t.Errorf("ParseSubject(%q) = %+v: output longer than input", s, got)
+		}
+	})
+}
+
+// FuzzMsgIDs checks that every id MsgIDs returns is non-empty and free of
+// angle brackets and white space, and that no id is returned twice.
+func FuzzMsgIDs(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"<a@b>",
+		"<a@b> <c@d> <a@b>",
+		"<a@b> (comment) c@d",
+		"bare@id.example",
+		"\r\n\t<SY4PR01MB6123@outlook.example>\r\n <x@y>",
+		"<>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		seen := map[string]bool{}
+		for _, id := range MsgIDs(s) {
+			if id == "" || strings.ContainsAny(id, "<>") || strings.ContainsFunc(id, unicode.IsSpace) {
+				t.Errorf("MsgIDs(%q) returned id %q with brackets or white space", s, id)
+			}
+			if !utf8.ValidString(id) {
+				t.Errorf("MsgIDs(%q) returned invalid UTF-8 id %q", s, id)
+			}
+			if seen[id] {
+				t.Errorf("MsgIDs(%q) returned %q twice", s, id)
+			}
+			seen[id] = true
+		}
+	})
+}
+
+// checkMessage asserts the invariants every Parse result must keep.
+func checkMessage(t testing.TB, msg *Message, err error) {
+	t.Helper()
+	for _, bad := range invalidStrings(reflect.ValueOf(msg), "Message") {
+		t.Errorf("invalid UTF-8 in %s", bad)
+	}
+	for _, p := range msg.Problems {
+		if strings.HasPrefix(p, "parser failure") {
+			t.Errorf("Parse recovered from a panic: %s", p)
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, ErrUnreadable) {
+			t.Errorf("error %v does not wrap ErrUnreadable", err)
+		}
+		if len(msg.Problems) == 0 {
+			t.Errorf("error %v but no Problems recorded", err)
+		}
+	}
+}
+
+// invalidStrings returns the paths of all strings under v that are not valid
+// UTF-8. Byte slices (attachment content) and time values are skipped.
+func invalidStrings(v reflect.Value, path string) []string {
+	var out []string
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			out = append(out, invalidStrings(v.Elem(), path)...)
+		}
+	case reflect.String:
+		if !utf8.ValidString(v.String()) {
+			out = append(out, path)
+		}
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil
+		}
+		for i := 0; i < v.Len(); i++ {
+			out = append(out, invalidStrings(v.Index(i), path+"["+strconv.Itoa(i)+"]")...)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			return nil
+		}
+		for i := 0; i < v.NumField(); i++ {
+			out = append(out, invalidStrings(v.Field(i), path+"."+v.Type().Field(i).Name)...)
+		}
+	}
+	return out
+}
+
+func TestInvalidStringsFindsBadUTF8(t *testing.T) {
+	m := &Message{Subject: "ok", To: []Address{{Addr: "a@b"}, {Name: "\xff"}}, Attachments: []Attachment{{Content: []byte{0xff}}}}
+	if got := invalidStrings(reflect.ValueOf(m), "Message"); !slices.Equal(got, []string{"Message.To[1].Name"}) {
+		t.Errorf("invalidStrings = %q, want only Message.To[1].Name", got)
+	}
+}
