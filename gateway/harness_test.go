@@ -53,7 +53,7 @@ type relay struct {
 	failFirst int
 }
 
-func startRelay(t *testing.T) *relay {
+func startRelay(t testing.TB) *relay {
 	t.Helper()
 	r := &relay{mails: make(chan relayed, 100)}
 	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &relaySession{r: r}, nil }))
@@ -104,7 +104,7 @@ func (s *relaySession) Data(r io.Reader) error {
 }
 
 // wait returns the next mail the relay receives.
-func (r *relay) wait(t *testing.T) relayed {
+func (r *relay) wait(t testing.TB) relayed {
 	t.Helper()
 	select {
 	case m := <-r.mails:
@@ -149,7 +149,7 @@ func testDeps(clock *fakeClock) Deps {
 
 // startDesk starts a desk whose outbound mail goes to a fresh test relay
 // (withRelay) or stays in the outbox.
-func startDesk(t *testing.T, cfg Config, withRelay bool) *desk {
+func startDesk(t testing.TB, cfg Config, withRelay bool) *desk {
 	t.Helper()
 	d := &desk{cfg: cfg, clock: &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}
 	if withRelay {
@@ -172,7 +172,7 @@ func startDesk(t *testing.T, cfg Config, withRelay bool) *desk {
 
 // send speaks SMTP to addr as a mail client would and returns the DATA
 // reply text, or the first error.
-func send(t *testing.T, addr, from string, to []string, raw []byte) (string, error) {
+func send(t testing.TB, addr, from string, to []string, raw []byte) (string, error) {
 	t.Helper()
 	c, err := smtp.Dial(addr)
 	if err != nil {

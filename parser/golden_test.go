@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -133,5 +134,32 @@ func TestGoldenContent(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkParse parses each sample mail of testdata/mail.
+//
+//	go test ./parser -run '^$' -bench Parse -benchmem
+func BenchmarkParse(b *testing.B) {
+	paths, err := filepath.Glob(filepath.Join(mailDir, "*.eml"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("no sample mails: %v", err)
+	}
+	var mails [][]byte
+	var size int64
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mails = append(mails, raw)
+		size += int64(len(raw))
+	}
+	b.SetBytes(size / int64(len(mails)))
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := Parse(mails[i%len(mails)]); err != nil && !errors.Is(err, ErrUnreadable) {
+			b.Fatal(err)
+		}
 	}
 }
