@@ -18,6 +18,13 @@ type rawHeader map[string][]string
 
 func (h rawHeader) Values(name string) []string { return h[textproto.CanonicalMIMEHeaderKey(name)] }
 
+func (h rawHeader) Text(name string) string {
+	if v := h.Values(name); len(v) > 0 {
+		return decodeText(v[0])
+	}
+	return ""
+}
+
 // splitHeader reads the header block of raw as far as it goes (RFC 5322
 // section 2.2: a line with a colon starts a field, a line starting with white
 // space continues it; a blank line or a line that is neither ends the block)
@@ -43,6 +50,9 @@ func splitHeader(raw []byte) (rawHeader, []byte) {
 			n, v, _ := strings.Cut(text, ":")
 			name = textproto.CanonicalMIMEHeaderKey(n)
 			h[name] = append(h[name], strings.TrimSpace(v))
+		case strings.Contains(text, ":") && len(h) == 0:
+			// A mangled first field ("Fro :m x"): skip it, read on.
+			name = ""
 		default:
 			// Not a header line: the body started without a blank line.
 			return h, rest

@@ -78,7 +78,9 @@ func Parse(raw []byte) (msg *Message, err error) {
 			err = fmt.Errorf("parse mime: %w: %v", ErrUnreadable, r)
 		}
 	}()
-	p := enmime.NewParser(enmime.DisableCharacterDetection(true))
+	// A text part with corrupt base64 or quoted-printable keeps what decoded.
+	p := enmime.NewParser(enmime.DisableCharacterDetection(true),
+		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy))
 	env, perr := p.ReadEnvelope(bytes.NewReader(raw))
 	if perr == nil && env.Root == nil {
 		perr = errors.New("no MIME root part")
@@ -87,18 +89,17 @@ func Parse(raw []byte) (msg *Message, err error) {
 		fallback(msg, raw, perr)
 		return msg, fmt.Errorf("parse mime: %w: %v", ErrUnreadable, perr)
 	}
-	h := env.Root.Header
+	h := envHeader{env}
 	readHeaders(msg, h)
-	msg.Text = body(env.Text)
+	implicit := implicitTextParts(env.Root)
+	msg.Text = body(mixedText(env.Root, implicit, env.Text))
 	msg.HTML = body(env.HTML)
-	msg.Attachments = files(env)
+	msg.Attachments = files(env, implicit)
 	for _, e := range env.Errors {
 		msg.Problems = append(msg.Problems, valid(e.Error()))
 	}
 	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
-	if env.Root.FirstChild == nil {
-		keepUnreadBody(msg, raw)
-	}
+	keepUnreadBody(msg, raw)
 	return msg, nil
 }
 
@@ -106,7 +107,7 @@ func Parse(raw []byte) (msg *Message, err error) {
 // stand in the mail: attachments, inline parts, and parts with no disposition
 // such as an image with a Content-ID, a forwarded message/rfc822 or the
 // delivery-status of a bounce. None is dropped.
-func files(env *enmime.Envelope) []Attachment {
+func files(env *enmime.Envelope, implicitText map[*enmime.Part]bool) []Attachment {
 	kind := map[*enmime.Part]bool{} // part -> inline
 	for _, p := range env.Attachments {
 		kind[p] = false
@@ -115,7 +116,7 @@ func files(env *enmime.Envelope) []Attachment {
 		kind[p] = true
 	}
 	for _, p := range env.OtherParts {
-		if _, seen := kind[p]; !seen {
+		if _, seen := kind[p]; !seen && !implicitText[p] {
 			kind[p] = p.ContentID != ""
 		}
 	}
@@ -134,19 +135,36 @@ func files(env *enmime.Envelope) []Attachment {
 }
 
 // keepUnreadBody makes sure no content is silently lost: when MIME parsing
-// found no part, no text, no HTML and no file (say, a multipart whose
-// boundary never appears) yet the body holds something, the raw body becomes
-// the text and the problem is recorded.
+// found no text, no HTML and no file (say, a multipart whose boundary never
+// appears, or boundaries that are prefixes of each other) yet the body holds
+// lines that are not MIME structure, the raw body becomes the text and the
+// problem is recorded.
 func keepUnreadBody(msg *Message, raw []byte) {
-	if msg.Text != "" || msg.HTML != "" || len(msg.Attachments) > 0 {
+	if strings.TrimSpace(msg.Text) != "" || strings.TrimSpace(msg.HTML) != "" || len(msg.Attachments) > 0 {
 		return
 	}
 	_, rest := splitHeader(raw)
-	if len(bytes.TrimSpace(rest)) == 0 {
+	if !hasContentLines(rest) {
 		return
 	}
 	msg.Text = body(string(rest))
 	msg.Problems = append(msg.Problems, "no readable MIME part; the raw body is kept as text")
+}
+
+// mimeLine matches what MIME structure is made of: boundary delimiters and
+// part header fields.
+var mimeLine = regexp.MustCompile(`^(?:--\S*|[A-Za-z0-9-]+:.*|\s.*;.*)$`)
+
+// hasContentLines reports whether body has a non-blank line that is not a
+// boundary delimiter or a part header.
+func hasContentLines(body []byte) bool {
+	for _, line := range strings.Split(string(body), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) != "" && !mimeLine.MatchString(line) {
+			return true
+		}
+	}
+	return false
 }
 
 // headerSource gives a header's values as they stand in the mail: unfolded
@@ -155,6 +173,23 @@ func keepUnreadBody(msg *Message, raw []byte) {
 // may never turn into an address (RFC 2047 section 5).
 type headerSource interface {
 	Values(name string) []string
+	// Text is the first value of an unstructured field (Subject), decoded.
+	Text(name string) string
+}
+
+// envHeader reads enmime's root header; Text uses enmime's lenient decoder,
+// which also knows UTF-7 and 8-bit bytes inside encoded words.
+type envHeader struct{ env *enmime.Envelope }
+
+func (e envHeader) Values(name string) []string { return e.env.Root.Header.Values(name) }
+func (e envHeader) Text(name string) string {
+	v := e.env.GetHeader(name)
+	if strings.Contains(v, "=?") {
+		// Encoded words the decoder refused, such as ones with raw 8-bit
+		// bytes inside: decode them leniently from the raw value.
+		v = decodeWordsLeniently(e.env.Root.Header.Get(name))
+	}
+	return valid(v)
 }
 
 func get(h headerSource, name string) string {
@@ -173,7 +208,7 @@ func decodeText(v string) string {
 }
 
 func readHeaders(msg *Message, h headerSource) {
-	msg.Subject = strings.TrimSpace(collapseSpace(decodeText(get(h, "Subject"))))
+	msg.Subject = strings.TrimSpace(collapseSpace(h.Text("Subject")))
 	msg.SubjectFields = ParseSubject(msg.Subject)
 	msg.MessageID = first(MsgIDs(get(h, "Message-Id")))
 	msg.InReplyTo = MsgIDs(get(h, "In-Reply-To"))
@@ -197,7 +232,9 @@ func readHeaders(msg *Message, h headerSource) {
 	}
 }
 
-var angleAddr = regexp.MustCompile(`<([^<>\s@]+@[^<>\s@]+)>`)
+// angleAddr is an address in angle brackets; a lone local part such as
+// <moderator> is taken as written (RFC 5321 section 4.1.1.3 postmaster form).
+var angleAddr = regexp.MustCompile(`<([^<>\s@]+(?:@[^<>\s@]+)?)>`)
 
 // addressList reads a raw address header (RFC 5322 section 3.4), decoding
 // encoded words only in display names. A list net/mail rejects is searched
@@ -232,7 +269,7 @@ func addressList(msg *Message, name, value string) []Address {
 
 func attachment(p *enmime.Part, inline bool) Attachment {
 	sum := sha256.Sum256(p.Content)
-	name := valid(p.FileName)
+	name := fileName(p)
 	if name == "" {
 		name = unnamedFile(strings.ToLower(p.ContentType))
 	}
