@@ -67,7 +67,7 @@ func mixedText(root *enmime.Part, implicit map[*enmime.Part]bool, enmimeText str
 }
 
 // extParam matches an RFC 2231 extended parameter that mailers wrongly put in
-// quotes: filename*="iso-8859-1”Fr%F6sche.txt", which enmime does not read.
+// quotes, such as filename*="iso-8859-1'de'Fr%F6sche.txt"; enmime does not read them.
 var extParam = regexp.MustCompile(`(?i)(?:^|;)\s*(?:file)?name\*\s*=\s*"?([^";]+)"?`)
 
 // fileName is the name of a part: what enmime read, else a quoted RFC 2231
