@@ -14,8 +14,8 @@ type Subject struct {
 	Severity int `json:"severity,omitempty"`
 	// Client is the company or area named after the severity, when there is one.
 	Client string `json:"client,omitempty"`
-	// Summary is the subject without reply/forward prefixes, leading [tags]
-	// and the severity and client parts.
+	// Summary is the subject without reply/forward prefixes, [tags] at
+	// either end, and the severity and client parts.
 	Summary string `json:"summary"`
 }
 
@@ -27,8 +27,13 @@ var replyPrefix = regexp.MustCompile(`(?i)^\s*(?:(?:re|aw|antw|antwort|r|rif|fw|
 
 // severityForm matches "Severity 1 -", "Sev1:", "Severity: 2 –", "Severity 1 "
 // at the start.
-// The number must stand alone: "Sev 3D printer" names no severity.
-var severityForm = regexp.MustCompile(`(?i)^sev(?:erity)?\s*:?\s*([1-9])(?:\s*[-–—:]+\s*|\s+|$)`)
+// The number must stand alone: "Sev 3D printer" names no severity. The short
+// "S1" form needs a dash or colon after it, so "S3 bucket full" is no
+// severity either.
+var severityForm = regexp.MustCompile(`(?i)^(?:sev(?:erity)?\s*:?\s*([1-9])(?:\s*[-–—:]+\s*|\s+|$)|s([1-9])\s*[-–—:]+\s*)`)
+
+// trailingTags matches [tags] at the end of a subject ("... [EXTERNAL]").
+var trailingTags = regexp.MustCompile(`(?:\s*\[[^\[\]]*\])+\s*$`)
 
 // separators are trimmed from the ends of the client and summary parts.
 const separators = " \t-–—:"
@@ -54,11 +59,20 @@ func StripPrefixes(s string) string {
 // severity form yields Severity 0 and the cleaned subject as Summary.
 func ParseSubject(s string) Subject {
 	clean := StripPrefixes(s)
+	if t := trailingTags.ReplaceAllString(clean, ""); t != "" {
+		clean = t
+	}
 	m := severityForm.FindStringSubmatchIndex(clean)
 	if m == nil {
 		return Subject{Summary: clean}
 	}
-	sev, _ := strconv.Atoi(clean[m[2]:m[3]])
+	var digit string
+	if m[2] >= 0 {
+		digit = clean[m[2]:m[3]]
+	} else {
+		digit = clean[m[4]:m[5]]
+	}
+	sev, _ := strconv.Atoi(digit)
 	rest := strings.TrimSpace(clean[m[1]:])
 	out := Subject{Severity: sev, Summary: rest}
 	if q := quotedClient.FindStringSubmatch(rest); q != nil {

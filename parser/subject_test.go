@@ -8,6 +8,12 @@ func TestParseSubject(t *testing.T) {
 		in   string
 		want Subject
 	}{
+		{"short S1 form", "S1 - Acme - portal down", Subject{Severity: 1, Client: "Acme", Summary: "portal down"}},
+		{"short S2 with colon", "s2: labels slow", Subject{Severity: 2, Summary: "labels slow"}},
+		{"S3 is a bucket, not a severity", "S3 bucket full", Subject{Summary: "S3 bucket full"}},
+		{"Severity1 glued", "Severity1 - Acme - down", Subject{Severity: 1, Client: "Acme", Summary: "down"}},
+		{"trailing tags", "Severity 2 - Acme - labels [EXTERNAL] [TKT-4]", Subject{Severity: 2, Client: "Acme", Summary: "labels"}},
+		{"tags only", "[EXTERNAL]", Subject{Summary: ""}},
 		{"quoted client then dash", `Severity 1 - "Acme Freight" - labels not printing`, Subject{Severity: 1, Client: "Acme Freight", Summary: "labels not printing"}},
 		{"quoted client then colon", `Severity 1 - "Acme Freight": labels not printing`, Subject{Severity: 1, Client: "Acme Freight", Summary: "labels not printing"}},
 		{"no separator after the number", "Severity 1 OmniParcel tracking portal not loading", Subject{Severity: 1, Summary: "OmniParcel tracking portal not loading"}},
