@@ -56,10 +56,30 @@ type Message struct {
 	// Automated is non-empty when the headers show a machine wrote the mail
 	// (RFC 3834 and common practice), and says how; see Classify.
 	Automated string `json:"automated,omitempty"`
+	// Kind is what wrote the mail: KindHuman, KindAutoReply or KindBounce.
+	Kind string `json:"kind"`
 	// XLoop holds the X-Loop header values, lower case.
 	XLoop []string `json:"x_loop,omitempty"`
 	// Problems lists what was wrong with the input and was worked around.
 	Problems []string `json:"problems,omitempty"`
+}
+
+// Kinds of mail, as Message.Kind reports them.
+const (
+	KindHuman     = "human"
+	KindAutoReply = "auto_reply"
+	KindBounce    = "bounce"
+)
+
+// kindOf derives Message.Kind from what the classifiers found.
+func kindOf(msg *Message) string {
+	switch {
+	case msg.Automated == AutoBounce:
+		return KindBounce
+	case msg.Automated != "":
+		return KindAutoReply
+	}
+	return KindHuman
 }
 
 // ErrUnreadable is wrapped by the error Parse returns when the MIME structure
@@ -100,6 +120,7 @@ func Parse(raw []byte) (msg *Message, err error) {
 	}
 	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
 	keepUnreadBody(msg, raw)
+	msg.Kind = kindOf(msg)
 	return msg, nil
 }
 
@@ -311,6 +332,7 @@ func fallback(msg *Message, raw []byte, cause error) {
 	readHeaders(msg, hdr)
 	msg.Text = body(string(rest))
 	msg.Automated = Classify(hdr, false)
+	msg.Kind = kindOf(msg)
 }
 
 func first(s []string) string {
