@@ -115,6 +115,7 @@ func Parse(raw []byte) (msg *Message, err error) {
 	msg.Text = body(mixedText(env.Root, implicit, env.Text))
 	msg.HTML = body(env.HTML)
 	msg.Attachments = files(env, implicit)
+	unpackTNEF(msg)
 	for _, e := range env.Errors {
 		msg.Problems = append(msg.Problems, valid(e.Error()))
 	}
@@ -289,19 +290,24 @@ func addressList(msg *Message, name, value string) []Address {
 }
 
 func attachment(p *enmime.Part, inline bool) Attachment {
-	sum := sha256.Sum256(p.Content)
 	name := fileName(p)
 	if name == "" {
 		name = unnamedFile(strings.ToLower(p.ContentType))
 	}
+	return newAttachment(name, valid(p.ContentType), p.Content, inline, valid(p.ContentID))
+}
+
+// newAttachment describes a file: size and sha256 are of content.
+func newAttachment(name, contentType string, content []byte, inline bool, contentID string) Attachment {
+	sum := sha256.Sum256(content)
 	return Attachment{
 		Filename:    name,
-		ContentType: strings.ToLower(valid(p.ContentType)),
-		Size:        int64(len(p.Content)),
+		ContentType: strings.ToLower(contentType),
+		Size:        int64(len(content)),
 		SHA256:      hex.EncodeToString(sum[:]),
-		ContentID:   valid(p.ContentID),
+		ContentID:   contentID,
 		Inline:      inline,
-		Content:     p.Content,
+		Content:     content,
 	}
 }
 
