@@ -51,6 +51,12 @@ type Message struct {
 	SubjectFields Subject `json:"subject_fields"`
 	Text          string  `json:"text"`
 	HTML          string  `json:"html,omitempty"`
+	// Reply is the text's own new part: what the sender wrote above the
+	// quote, with the signature apart. The whole text stays in Text.
+	Reply Reply `json:"reply"`
+	// Forwarded lists the mails a forward carries: from the body of a
+	// forward, and every message/rfc822 part.
+	Forwarded []Forwarded `json:"forwarded,omitempty"`
 	// Attachments lists attachment and inline file parts in message order.
 	Attachments []Attachment `json:"attachments,omitempty"`
 	// Automated is non-empty when the headers show a machine wrote the mail
@@ -87,10 +93,20 @@ func kindOf(msg *Message) string {
 // the raw body as text.
 var ErrUnreadable = errors.New("unreadable MIME")
 
+// Options tell the parser what it needs to know of the desk. The zero value
+// parses with no desk knowledge.
+type Options struct{}
+
 // Parse reads one raw mail. It always returns a non-nil Message. The error is
 // non-nil only when the MIME structure could not be read (it wraps
 // ErrUnreadable); the Message's Problems say the same and more.
-func Parse(raw []byte) (msg *Message, err error) {
+func Parse(raw []byte) (*Message, error) { return parse(raw, Options{}, 0) }
+
+// ParseWith is Parse for a desk: opts say what the desk's forms look like.
+func ParseWith(raw []byte, opts Options) (*Message, error) { return parse(raw, opts, 0) }
+
+// parse is Parse at a depth of embedded messages.
+func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 	msg = &Message{}
 	defer func() {
 		if r := recover(); r != nil {
@@ -121,6 +137,7 @@ func Parse(raw []byte) (msg *Message, err error) {
 	}
 	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
 	keepUnreadBody(msg, raw)
+	derive(msg, opts, depth)
 	msg.Kind = kindOf(msg)
 	return msg, nil
 }
@@ -338,6 +355,7 @@ func fallback(msg *Message, raw []byte, cause error) {
 	readHeaders(msg, hdr)
 	msg.Text = body(string(rest))
 	msg.Automated = Classify(hdr, false)
+	derive(msg, Options{}, maxEmbedDepth)
 	msg.Kind = kindOf(msg)
 }
 
