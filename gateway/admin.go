@@ -80,7 +80,11 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 		for _, p := range m.Problems {
 			fmt.Fprintf(w, "   ! %s\n", p)
 		}
-		for _, line := range strings.Split(strings.TrimRight(m.Text, "\n"), "\n") {
+		text := m.Text
+		if m.NewText != "" && m.NewText != strings.TrimSpace(m.Text) {
+			text = m.NewText + "\n[quoted history and signature not shown; `show --json` has the full text]"
+		}
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 			fmt.Fprintf(w, "   %s\n", line)
 		}
 	}

@@ -26,7 +26,7 @@ func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, msg *parser.Messag
 	}
 	r, err := p.tmpl.Render(string(n.Kind), p.cfg.Desk.Language, templates.Data{
 		Ref: t.Ref, Summary: t.Summary, Client: t.Client, Severity: t.Severity, Priority: t.Priority,
-		RecipientName: name, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address,
+		RecipientName: name, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address, ReplyMarker: parser.ReplyMarker,
 	})
 	if err != nil {
 		return fmt.Errorf("notice %s for %s: %w", n.Kind, t.Ref, err)

@@ -128,10 +128,10 @@ func (t *Tx) AddMessage(ticketID, rawID int64, m *ticket.Message) error {
 	cc, _ := json.Marshal(nonNil(m.Cc))
 	problems, _ := json.Marshal(nonNil(m.Problems))
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages (ticket_id, direction, raw_id, message_id, from_addr,
-		to_addrs, cc_addrs, subject, text_body, html_body, problems, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		ticketID, string(m.Direction), raw, m.MessageID, m.From, string(to), string(cc), m.Subject, m.Text, m.HTML,
-		string(problems), ts(m.CreatedAt))
+		to_addrs, cc_addrs, subject, text_body, new_text, html_body, problems, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ticketID, string(m.Direction), raw, m.MessageID, m.From, string(to), string(cc), m.Subject, m.Text, m.NewText,
+		m.HTML, string(problems), ts(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}

@@ -27,6 +27,9 @@ type Data struct {
 	RecipientName string
 	DeskName      string
 	DeskAddress   string
+	// ReplyMarker is the line above which a customer's reply is read
+	// (parser.ReplyMarker); it heads every mail one may answer.
+	ReplyMarker string
 }
 
 // Rendered is one mail's subject and bodies.

@@ -71,14 +71,16 @@ type Ticket struct {
 
 // Message is one mail on a ticket, inbound or outbound.
 type Message struct {
-	ID          int64        `json:"-"`
-	Direction   Direction    `json:"direction"`
-	MessageID   string       `json:"message_id"`
-	From        string       `json:"from"`
-	To          []string     `json:"to"`
-	Cc          []string     `json:"cc"`
-	Subject     string       `json:"subject"`
-	Text        string       `json:"text"`
+	ID        int64     `json:"-"`
+	Direction Direction `json:"direction"`
+	MessageID string    `json:"message_id"`
+	From      string    `json:"from"`
+	To        []string  `json:"to"`
+	Cc        []string  `json:"cc"`
+	Subject   string    `json:"subject"`
+	Text      string    `json:"text"`
+	// NewText is what the sender wrote above the quote (inbound mail).
+	NewText     string       `json:"new_text"`
 	HTML        string       `json:"-"`
 	Attachments []Attachment `json:"attachments"`
 	Problems    []string     `json:"problems,omitempty"`
