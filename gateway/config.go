@@ -10,6 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"postdesk/parser"
 	"postdesk/ticket"
 )
 
@@ -33,6 +34,20 @@ type DeskConfig struct {
 	DefaultSeverity int    `toml:"default_severity"`
 	DefaultPriority string `toml:"default_priority"`
 	Language        string `toml:"language"`
+	// Form names a shipped form ("seko", "semco", "sera"), or "" for none.
+	Form string `toml:"form"`
+	// Fields is the desk's own form; it replaces Form when set.
+	Fields []parser.FieldSpec `toml:"fields"`
+}
+
+// FormFields is the form the desk reads from mail: Fields, else the shipped
+// form named by Form, else none.
+func (d DeskConfig) FormFields() []parser.FieldSpec {
+	if len(d.Fields) > 0 {
+		return d.Fields
+	}
+	spec, _ := parser.FieldList(d.Form)
+	return spec
 }
 
 // SMTPConfig is the inbound SMTP server.
@@ -77,7 +92,7 @@ type OutboxConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Desk: DeskConfig{Name: "postdesk", Domain: "localhost", Prefix: "TKT", DefaultSeverity: 3,
-			DefaultPriority: "normal", Language: "en"},
+			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
@@ -174,6 +189,14 @@ func (c Config) Validate() error {
 	}
 	if c.Desk.DefaultSeverity < 1 || c.Desk.DefaultSeverity > 9 {
 		bad("desk.default_severity", "%d must be 1 to 9", c.Desk.DefaultSeverity)
+	}
+	if _, ok := parser.FieldList(c.Desk.Form); c.Desk.Form != "" && !ok {
+		bad("desk.form", "%q is not a shipped form (seko, semco, sera)", c.Desk.Form)
+	}
+	if len(c.Desk.Fields) > 0 {
+		if err := parser.CheckFields(c.Desk.Fields); err != nil {
+			bad("desk.fields", "%v", err)
+		}
 	}
 	if c.SMTP.Listen == "" {
 		bad("smtp.listen", "must be HOST:PORT")

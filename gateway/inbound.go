@@ -57,6 +57,7 @@ type Pipeline struct {
 	tmpl   *templates.Set
 	deps   Deps
 	queued func() // told after a commit that queued mail
+	opts   parser.Options
 }
 
 // NewPipeline wires a pipeline; queued (may be nil) is called after each
@@ -66,7 +67,8 @@ func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, qu
 		queued = func() {}
 	}
 	return &Pipeline{store: st, cfg: cfg, desk: cfg.TicketDesk(), tmpl: tmpl, deps: deps, queued: queued,
-		match: threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain)}
+		match: threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain),
+		opts:  parser.Options{Fields: cfg.Desk.FormFields()}}
 }
 
 // Deliver processes one mail. It returns only after the raw message and
@@ -75,7 +77,7 @@ func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, qu
 // changed. The same mail delivered again changes nothing and succeeds.
 func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outcome, error) {
 	now := p.deps.clock()
-	msg, perr := parser.Parse(raw)
+	msg, perr := parser.ParseWith(raw, p.opts)
 	if perr != nil {
 		p.deps.Log.Warn("mail parsed with problems", "message_id", msg.MessageID, "err", perr)
 	}
@@ -188,7 +190,7 @@ func inbound(msg *parser.Message, env Envelope) ticket.Inbound {
 	in := ticket.Inbound{
 		MessageID: msg.MessageID, From: senderOf(msg, env), Subject: msg.Subject,
 		Severity: msg.SubjectFields.Severity, Client: msg.SubjectFields.Client, Summary: msg.SubjectFields.Summary,
-		Automated: msg.Automated, NullSender: env.MailFrom == "", XLoop: msg.XLoop,
+		Automated: msg.Automated, NullSender: env.MailFrom == "", XLoop: msg.XLoop, Fields: msg.Fields,
 	}
 	for _, a := range msg.Cc {
 		in.Cc = append(in.Cc, a.Addr)

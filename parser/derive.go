@@ -2,6 +2,8 @@ package parser
 
 import (
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,6 +37,7 @@ func derive(msg *Message, opts Options, depth int) {
 	case msg.HTML != "":
 		msg.Reply = ExtractReplyHTML(msg.HTML)
 	}
+	readFields(msg, opts)
 	if isForward(msg) {
 		_, msg.Forwarded = SplitForward(msg.Text)
 	}
@@ -58,4 +61,45 @@ func derive(msg *Message, opts Options, depth int) {
 		}
 		msg.Forwarded = append(msg.Forwarded, f)
 	}
+}
+
+// AttachedItemsField is the Fields key of the number of items (consignment or
+// order numbers) in the CSV/TXT lists attached to a mail (SEKO: "If you have
+// a list of impacted consignments, please attach").
+const AttachedItemsField = "attached_items"
+
+// readFields reads the desk's form from the text (or the HTML when the text
+// holds none) and counts attached lists.
+func readFields(msg *Message, opts Options) {
+	fields := map[string]string{}
+	if len(opts.Fields) > 0 {
+		f := ReadForm(msg.Text, msg.HTML, opts.Fields)
+		msg.Form = &f
+		for k, v := range f.Fields {
+			fields[k] = v
+		}
+		msg.Problems = append(msg.Problems, f.Problems...)
+	}
+	total, lists := 0, 0
+	for _, a := range msg.Attachments {
+		if isReportPart(a.ContentType) {
+			continue // a bounce's delivery-status is no list of consignments
+		}
+		if n, ok := CountListItems(a.Filename, a.ContentType, a.Content); ok {
+			total += n
+			lists++
+		}
+	}
+	if lists > 0 {
+		fields[AttachedItemsField] = strconv.Itoa(total)
+	}
+	if len(fields) > 0 {
+		msg.Fields = fields
+	}
+}
+
+// isReportPart reports whether a part is machine report data (RFC 3464,
+// RFC 6522, RFC 8098) rather than a file a person attached.
+func isReportPart(contentType string) bool {
+	return strings.HasPrefix(contentType, "message/") || contentType == "text/rfc822-headers"
 }

@@ -57,6 +57,12 @@ type Message struct {
 	// Forwarded lists the mails a forward carries: from the body of a
 	// forward, and every message/rfc822 part.
 	Forwarded []Forwarded `json:"forwarded,omitempty"`
+	// Fields holds the desk's form fields found in the body (see ReadForm),
+	// and AttachedItems the count of items in attached CSV/TXT lists.
+	Fields map[string]string `json:"fields,omitempty"`
+	// Form is the whole reading of the form, unknown labels included; nil
+	// when the desk has no form.
+	Form *Form `json:"form,omitempty"`
 	// Attachments lists attachment and inline file parts in message order.
 	Attachments []Attachment `json:"attachments,omitempty"`
 	// Automated is non-empty when the headers show a machine wrote the mail
@@ -95,7 +101,10 @@ var ErrUnreadable = errors.New("unreadable MIME")
 
 // Options tell the parser what it needs to know of the desk. The zero value
 // parses with no desk knowledge.
-type Options struct{}
+type Options struct {
+	// Fields is the desk's form: the labelled fields read from the body.
+	Fields []FieldSpec
+}
 
 // Parse reads one raw mail. It always returns a non-nil Message. The error is
 // non-nil only when the MIME structure could not be read (it wraps

@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,8 @@ type Inbound struct {
 	// XLoop holds the mail's X-Loop header values; one naming the desk's
 	// address means the mail is our own coming back.
 	XLoop []string
+	// Fields are the form fields the mail filled in, by key.
+	Fields map[string]string
 }
 
 // NoticeKind names a notification template.
@@ -80,6 +83,10 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 	if summary == "" {
 		summary = "(no subject)"
 	}
+	fields := maps.Clone(in.Fields)
+	if fields == nil {
+		fields = map[string]string{}
+	}
 	t := Ticket{
 		Subject:      in.Subject,
 		Summary:      summary,
@@ -89,7 +96,7 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 		Status:       StatusNew,
 		Requester:    in.From,
 		Participants: participants(d, in),
-		Fields:       map[string]string{},
+		Fields:       fields,
 		CreatedAt:    now,
 		UpdatedAt:    now,
 	}
