@@ -68,7 +68,7 @@ func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, qu
 	}
 	return &Pipeline{store: st, cfg: cfg, desk: cfg.TicketDesk(), tmpl: tmpl, deps: deps, queued: queued,
 		match: threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain),
-		opts:  parser.Options{Fields: cfg.Desk.FormFields()}}
+		opts:  parserOptions(cfg)}
 }
 
 // Deliver processes one mail. It returns only after the raw message and

@@ -28,6 +28,7 @@ commands:
   tickets                list tickets
   show REF               show one ticket with its messages and history
   outbox                 list outbound mail that is pending or failed
+  parse FILE...          show what the parser makes of mail files
 
 Every command takes --config FILE and --db PATH; "postdesk <command> -h" lists its flags.
 `
@@ -134,15 +135,15 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		})
 	case "show":
 		asJSON := fs.Bool("json", false, "print JSON")
-		// Flags may stand before or after the reference: "show TKT-1 --json".
-		if err := fs.Parse(args); err != nil {
+		pos, err := parseArgs(fs, args)
+		if err != nil {
 			return err
 		}
-		ref := fs.Arg(0)
-		if err := fs.Parse(fs.Args()[min(1, fs.NArg()):]); err != nil {
-			return err
+		ref := ""
+		if len(pos) == 1 {
+			ref = pos[0]
 		}
-		if ref == "" || fs.NArg() != 0 {
+		if ref == "" {
 			return fmt.Errorf("show takes one reference, like TKT-12")
 		}
 		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
@@ -156,6 +157,20 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
 			return gateway.WriteOutbox(ctx, stdout, st, *all)
 		})
+	case "parse":
+		asJSON := fs.Bool("json", false, "print one JSON object per file (JSON Lines)")
+		files, err := parseArgs(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			return fmt.Errorf("parse takes one or more mail files")
+		}
+		cfg, err := c.load()
+		if err != nil {
+			return err
+		}
+		return gateway.WriteParse(stdout, cfg, files, *asJSON)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -174,4 +189,20 @@ func withStore(ctx context.Context, c *common, fn func(gateway.Config, *store.St
 	}
 	defer st.Close()
 	return fn(cfg, st)
+}
+
+// parseArgs parses flags that may stand before, between or after the
+// positional arguments ("show TKT-1 --json", "parse a.eml --json b.eml").
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

@@ -135,3 +135,40 @@ func TestDeliverRefusesOtherRecipient(t *testing.T) {
 		t.Fatalf("deliver to another address: %v, want exit 67 naming the desk address", err)
 	}
 }
+
+// `parse --json` prints one JSON object per file (JSON Lines) with the
+// contract keys; an unreadable file gives an object with "error" and the run
+// goes on.
+func TestParseJSONLines(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), "parse", []string{"../../testdata/mail/outlook-reply.eml", "--json",
+		"/nonexistent/mail.eml", "../../testdata/mail/out-of-office.eml"}, strings.NewReader(""), &out)
+	if err == nil || !strings.Contains(err.Error(), "1 of 3") {
+		t.Errorf("run error = %v, want one of three files failed", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3:\n%s", len(lines), out.String())
+	}
+	var objs []map[string]any
+	for _, l := range lines {
+		var o map[string]any
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatalf("line is not JSON: %v\n%s", err, l)
+		}
+		objs = append(objs, o)
+	}
+	requireKeys(t, "parse", objs[0], "file", "message_id", "from", "to", "cc", "date", "subject", "severity",
+		"client", "summary", "ref", "text", "html", "new_text", "signature", "fields", "kind",
+		"attachments", "forwarded", "problems")
+	if objs[0]["ref"] != "TKT-1" || !strings.HasPrefix(objs[0]["new_text"].(string), "Hi,") ||
+		strings.Contains(objs[0]["new_text"].(string), "Thanks for the details") {
+		t.Errorf("outlook reply: ref %v, new_text %q", objs[0]["ref"], objs[0]["new_text"])
+	}
+	if objs[1]["file"] != "/nonexistent/mail.eml" || objs[1]["error"] == nil {
+		t.Errorf("unreadable file: %v", objs[1])
+	}
+	if objs[2]["kind"] != "auto_reply" {
+		t.Errorf("out-of-office kind = %v", objs[2]["kind"])
+	}
+}
