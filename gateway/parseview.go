@@ -36,6 +36,7 @@ type ParsedMail struct {
 	Signature   string             `json:"signature"`
 	Fields      map[string]string  `json:"fields"`
 	Kind        string             `json:"kind"`
+	Bounce      *parser.Bounce     `json:"bounce"`
 	Attachments []ParsedFile       `json:"attachments"`
 	Forwarded   []parser.Forwarded `json:"forwarded"`
 	Problems    []string           `json:"problems"`
@@ -74,7 +75,7 @@ func view(cfg Config, msg *parser.Message) ParsedMail {
 		MessageID: msg.MessageID, To: addrs(msg.To), Cc: addrs(msg.Cc), Subject: msg.Subject,
 		Severity: msg.SubjectFields.Severity, Client: msg.SubjectFields.Client, Summary: msg.SubjectFields.Summary,
 		Text: msg.Text, HTML: msg.HTML, NewText: msg.Reply.NewText, Signature: msg.Reply.Signature,
-		Fields: msg.Fields, Kind: msg.Kind, Forwarded: msg.Forwarded,
+		Fields: msg.Fields, Kind: msg.Kind, Bounce: msg.Bounce, Forwarded: msg.Forwarded,
 		Problems: msg.Problems, Attachments: []ParsedFile{},
 	}
 	if msg.From != nil {
@@ -151,6 +152,9 @@ func writeParsedText(w io.Writer, v ParsedMail) {
 	row("client", v.Client)
 	row("summary", v.Summary)
 	row("ref", v.Ref)
+	if v.Bounce != nil {
+		row("bounce", fmt.Sprintf("%s %s hard=%v %s", v.Bounce.Recipient, v.Bounce.Status, v.Bounce.Hard, v.Bounce.Reason))
+	}
 	for _, k := range slices.Sorted(maps.Keys(v.Fields)) {
 		row("field", k+" = "+strings.ReplaceAll(v.Fields[k], "\n", " / "))
 	}

@@ -5,16 +5,31 @@ import "strings"
 // Kinds of automated mail that Classify reports.
 const (
 	AutoSubmitted = "auto-submitted" // RFC 3834 Auto-Submitted other than "no"
-	AutoReply     = "auto-reply"     // vendor out-of-office headers
+	AutoReply     = "auto-reply"     // vendor out-of-office headers, Precedence: auto_reply
 	AutoBounce    = "bounce"         // RFC 3464 delivery status report
 	AutoBulk      = "bulk"           // Precedence: bulk / junk / list
 	AutoList      = "list"           // RFC 2369 / RFC 2919 list headers
 )
 
+// autoReplyHeaders are the vendor header fields with which autoresponders
+// (Exchange, vacation programs, hosting panels) mark their replies. A field
+// counts whatever its value. X-Auto-Response-Suppress is not among them: it
+// asks the recipient's system not to answer automatically (Microsoft's
+// MS-OXCMAIL section 2.1.3.2.20), and people's clients send it too.
+var autoReplyHeaders = []string{
+	"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Autoresponse",
+	"X-Auto-Reply", "X-Auto-Response", "X-Autoreply-From", "X-Mail-Autoreply",
+}
+
 // Classify tells whether a mail was written by a machine, from its headers
 // alone, and returns the kind ("" for a person). isReport is true when the top
 // level content type is multipart/report (RFC 6522). The envelope's null
 // return path, the other RFC 3834 signal, is known only to the gateway.
+//
+// For Auto-Submitted (RFC 3834 section 5) the kind names the keyword:
+// "auto-submitted: auto-replied", "auto-submitted: auto-generated",
+// "auto-submitted: auto-notified" (RFC 3798), without comments or
+// parameters.
 func Classify(h headerSource, isReport bool) string {
 	// A delivery report is a bounce even when, like Postfix's, it also says
 	// Auto-Submitted.
@@ -22,17 +37,19 @@ func Classify(h headerSource, isReport bool) string {
 		return AutoBounce
 	}
 	// RFC 3834 section 5: any value but "no" marks an automatic response.
-	if v := strings.ToLower(strings.TrimSpace(get(h, "Auto-Submitted"))); v != "" && !strings.HasPrefix(v, "no") {
+	if v := autoSubmittedKeyword(get(h, "Auto-Submitted")); v != "" && v != "no" {
 		return AutoSubmitted + ": " + valid(v)
 	}
-	// Exchange, Outlook and some autoresponders mark out-of-office mail so.
-	for _, name := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Reply"} {
-		if get(h, name) != "" {
+	// Exchange, Outlook and autoresponders mark out-of-office mail so.
+	for _, name := range autoReplyHeaders {
+		if len(h.Values(name)) > 0 {
 			return AutoReply
 		}
 	}
 	switch strings.ToLower(strings.TrimSpace(get(h, "Precedence"))) {
-	case "bulk", "junk", "list", "auto_reply":
+	case "auto_reply":
+		return AutoReply
+	case "bulk", "junk", "list":
 		return AutoBulk
 	}
 	for _, name := range []string{"List-Id", "List-Unsubscribe", "List-Post"} {
@@ -41,4 +58,15 @@ func Classify(h headerSource, isReport bool) string {
 		}
 	}
 	return ""
+}
+
+// autoSubmittedKeyword returns the keyword of an Auto-Submitted value,
+// lower case, without a comment ("auto-generated (failure)") or parameters
+// ("auto-replied; owner-email=...").
+func autoSubmittedKeyword(v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if i := strings.IndexAny(v, "(; \t"); i >= 0 {
+		v = v[:i]
+	}
+	return v
 }

@@ -68,6 +68,8 @@ type Message struct {
 	// Automated is non-empty when the headers show a machine wrote the mail
 	// (RFC 3834 and common practice), and says how; see Classify.
 	Automated string `json:"automated,omitempty"`
+	// Bounce is what a non-delivery report says failed; nil for other mail.
+	Bounce *Bounce `json:"bounce,omitempty"`
 	// Kind is what wrote the mail: KindHuman, KindAutoReply or KindBounce.
 	Kind string `json:"kind"`
 	// XLoop holds the X-Loop header values, lower case.
@@ -86,7 +88,7 @@ const (
 // kindOf derives Message.Kind from what the classifiers found.
 func kindOf(msg *Message) string {
 	switch {
-	case msg.Automated == AutoBounce:
+	case msg.Bounce != nil || msg.Automated == AutoBounce:
 		return KindBounce
 	case msg.Automated != "":
 		return KindAutoReply
@@ -147,7 +149,7 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
 	keepUnreadBody(msg, raw)
 	derive(msg, opts, depth)
-	msg.Kind = kindOf(msg)
+	classifyMachineMail(msg, raw, depth)
 	return msg, nil
 }
 
@@ -365,6 +367,23 @@ func fallback(msg *Message, raw []byte, cause error) {
 	msg.Text = body(string(rest))
 	msg.Automated = Classify(hdr, false)
 	derive(msg, Options{}, maxEmbedDepth)
+	classifyMachineMail(msg, raw, maxEmbedDepth)
+}
+
+// classifyMachineMail finishes what the headers began: a non-delivery report
+// found in the body is a bounce, an out-of-office subject an automatic reply
+// (so that no acknowledgement answers it), and Kind says which. Embedded
+// mails are not searched for bounces.
+func classifyMachineMail(msg *Message, raw []byte, depth int) {
+	if depth == 0 {
+		msg.Bounce = DetectBounce(raw, msg)
+	}
+	if msg.Bounce != nil && msg.Automated == "" {
+		msg.Automated = AutoBounce
+	}
+	if msg.Automated == "" && IsOutOfOffice(msg.Subject) {
+		msg.Automated = AutoReply
+	}
 	msg.Kind = kindOf(msg)
 }
 

@@ -159,7 +159,7 @@ func TestParseJSONLines(t *testing.T) {
 		objs = append(objs, o)
 	}
 	requireKeys(t, "parse", objs[0], "file", "message_id", "from", "to", "cc", "date", "subject", "severity",
-		"client", "summary", "ref", "text", "html", "new_text", "signature", "fields", "kind",
+		"client", "summary", "ref", "text", "html", "new_text", "signature", "fields", "kind", "bounce",
 		"attachments", "forwarded", "problems")
 	if objs[0]["ref"] != "TKT-1" || !strings.HasPrefix(objs[0]["new_text"].(string), "Hi,") ||
 		strings.Contains(objs[0]["new_text"].(string), "Thanks for the details") {
