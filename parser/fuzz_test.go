@@ -2,6 +2,7 @@ package parser
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -46,6 +47,9 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, raw := range corpusSeeds(f, 64<<10) {
+		f.Add(raw)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		msg, err := Parse(raw)
 		if msg == nil {
@@ -70,6 +74,12 @@ func FuzzParseSubject(f *testing.F) {
 		"Re：\u00a0Re: \xff",
 	} {
 		f.Add(s)
+	}
+	// Every subject of the shared corpora, as people and mailers wrote them.
+	for _, raw := range corpusSeeds(f, 1<<20) {
+		if msg, _ := Parse(raw); msg.Subject != "" {
+			f.Add(msg.Subject)
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := ParseSubject(s)
@@ -181,4 +191,26 @@ func TestInvalidStringsFindsBadUTF8(t *testing.T) {
 	if got := invalidStrings(reflect.ValueOf(m), "Message"); !slices.Equal(got, []string{"Message.To[1].Name"}) {
 		t.Errorf("invalidStrings = %q, want only Message.To[1].Name", got)
 	}
+}
+
+// corpusSeeds returns the shared corpus mails up to max bytes each, as fuzz
+// seeds (none when ../shared/corpus is absent: the fixed seeds still run).
+func corpusSeeds(f *testing.F, max int64) [][]byte {
+	var out [][]byte
+	_ = filepath.WalkDir(corpusDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !isMail(path) {
+			return nil
+		}
+		if info, err := d.Info(); err != nil || info.Size() > max {
+			return nil
+		}
+		if raw, err := os.ReadFile(path); err == nil {
+			out = append(out, raw)
+		}
+		return nil
+	})
+	if len(out) == 0 {
+		f.Logf("no corpus seeds: %s is absent", corpusDir)
+	}
+	return out
 }
