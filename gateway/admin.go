@@ -77,6 +77,12 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 		for _, a := range m.Attachments {
 			fmt.Fprintf(w, "   [%s, %s, %d bytes]\n", a.Filename, a.ContentType, a.Size)
 		}
+		if n := len(m.Forwarded); n > 0 {
+			fmt.Fprintf(w, "   [forwarded trail of %d mails]\n", n)
+			for _, f := range m.Forwarded {
+				fmt.Fprintf(w, "     %s  %s  %s\n", f.Date, f.From, f.Subject)
+			}
+		}
 		for _, p := range m.Problems {
 			fmt.Fprintf(w, "   ! %s\n", p)
 		}

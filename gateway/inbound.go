@@ -201,6 +201,9 @@ func inbound(msg *parser.Message, env Envelope) ticket.Inbound {
 func inboundMessage(msg *parser.Message, in ticket.Inbound, now time.Time) ticket.Message {
 	m := ticket.Message{Direction: ticket.In, MessageID: msg.MessageID, From: in.From, To: addrs(msg.To),
 		Cc: addrs(msg.Cc), Subject: msg.Subject, Text: msg.Text, NewText: msg.Reply.NewText, HTML: msg.HTML, Problems: msg.Problems, CreatedAt: now}
+	for _, f := range msg.Forwarded {
+		m.Forwarded = append(m.Forwarded, ticket.ForwardedMail(f))
+	}
 	for _, a := range msg.Attachments {
 		m.Attachments = append(m.Attachments, ticket.Attachment{Filename: a.Filename, ContentType: a.ContentType,
 			Size: a.Size, SHA256: a.SHA256, ContentID: a.ContentID, Inline: a.Inline, Content: a.Content})

@@ -127,11 +127,15 @@ func (t *Tx) AddMessage(ticketID, rawID int64, m *ticket.Message) error {
 	to, _ := json.Marshal(nonNil(m.To))
 	cc, _ := json.Marshal(nonNil(m.Cc))
 	problems, _ := json.Marshal(nonNil(m.Problems))
+	forwarded, _ := json.Marshal(m.Forwarded)
+	if m.Forwarded == nil {
+		forwarded = []byte("[]")
+	}
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages (ticket_id, direction, raw_id, message_id, from_addr,
-		to_addrs, cc_addrs, subject, text_body, new_text, html_body, problems, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		to_addrs, cc_addrs, subject, text_body, new_text, html_body, problems, forwarded, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ticketID, string(m.Direction), raw, m.MessageID, m.From, string(to), string(cc), m.Subject, m.Text, m.NewText,
-		m.HTML, string(problems), ts(m.CreatedAt))
+		m.HTML, string(problems), string(forwarded), ts(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}

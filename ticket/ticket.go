@@ -84,7 +84,18 @@ type Message struct {
 	HTML        string       `json:"-"`
 	Attachments []Attachment `json:"attachments"`
 	Problems    []string     `json:"problems,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	// Forwarded are the mails of a forwarded trail, oldest last as they
+	// stood; the sender of the message stays the one who forwarded them.
+	Forwarded []ForwardedMail `json:"forwarded,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+// ForwardedMail is one mail of a forwarded trail.
+type ForwardedMail struct {
+	From    string `json:"from"`
+	Date    string `json:"date"`
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
 }
 
 // Attachment describes one file carried by a message; the bytes stay in the store.
