@@ -1,8 +1,6 @@
 package parser
 
 import (
-	"bytes"
-	"encoding/json"
 	"maps"
 	"os"
 	"path/filepath"
@@ -78,28 +76,6 @@ func TestFormGolden(t *testing.T) {
 				checkGolden(t, filepath.Join(formDir, name+".html.golden.json"), ReadForm("", html, spec))
 			}
 		})
-	}
-}
-
-func checkGolden(t *testing.T, golden string, f Form) {
-	t.Helper()
-	got, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden (run with -update to create): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("differs from %s (run with -update and review the diff)\n--- got\n%s\n--- want\n%s", golden, got, want)
 	}
 }
 

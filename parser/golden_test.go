@@ -37,31 +37,10 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			msg, perr := mustParse(t, raw)
-			got, err := json.MarshalIndent(msg, "", "  ")
-			if err != nil {
-				t.Fatalf("marshal: %v", err)
-			}
-			got = append(got, '\n')
 			if perr != nil {
 				t.Logf("Parse error (expected in golden Problems): %v", perr)
 			}
-			golden := filepath.Join(goldenDir, name+".json")
-			if *update {
-				if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden (run with -update to create): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from golden %s (run with -update and review the diff)\n--- got\n%s\n--- want\n%s", file, golden, got, want)
-			}
+			checkGolden(t, filepath.Join(goldenDir, name+".json"), msg)
 		})
 	}
 }
@@ -161,5 +140,32 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := Parse(mails[i%len(mails)]); err != nil && !errors.Is(err, ErrUnreadable) {
 			b.Fatal(err)
 		}
+	}
+}
+
+// checkGolden compares v, as indented JSON, with the golden file; with
+// -update it writes the file instead.
+func checkGolden(t *testing.T, golden string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("read golden (run with -update to create): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("differs from %s (run with -update and review the diff)\n--- got\n%s\n--- want\n%s", golden, got, want)
 	}
 }
