@@ -133,7 +133,7 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 		perr = errors.New("no MIME root part")
 	}
 	if perr != nil {
-		fallback(msg, raw, perr)
+		fallback(msg, raw, perr, opts, depth)
 		return msg, fmt.Errorf("parse mime: %w: %v", ErrUnreadable, perr)
 	}
 	h := envHeader{env}
@@ -360,14 +360,14 @@ func unnamedFile(contentType string) string {
 
 // fallback fills msg from a mail whose MIME enmime could not read: headers as
 // far as they go, the rest as text.
-func fallback(msg *Message, raw []byte, cause error) {
+func fallback(msg *Message, raw []byte, cause error, opts Options, depth int) {
 	msg.Problems = append(msg.Problems, "MIME structure unreadable, body kept as text: "+valid(cause.Error()))
 	hdr, rest := splitHeader(raw)
 	readHeaders(msg, hdr)
 	msg.Text = body(string(rest))
 	msg.Automated = Classify(hdr, false)
-	derive(msg, Options{}, maxEmbedDepth)
-	classifyMachineMail(msg, raw, maxEmbedDepth)
+	derive(msg, opts, depth)
+	classifyMachineMail(msg, raw, depth)
 }
 
 // classifyMachineMail finishes what the headers began: a non-delivery report
