@@ -63,6 +63,18 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 	if t.Client != "" {
 		fmt.Fprintf(w, ", client %s", t.Client)
 	}
+	if t.Resolution != "" {
+		fmt.Fprintf(w, ", resolution %s", t.Resolution)
+	}
+	if t.Assignee != "" {
+		fmt.Fprintf(w, ", assignee %s", t.Assignee)
+	}
+	if t.Escalated != nil {
+		fmt.Fprintf(w, ", escalated %s (%s)", t.Escalated.Format(time.RFC3339), t.EscalationReason)
+	}
+	if len(t.Linked) > 0 {
+		fmt.Fprintf(w, ", linked %s", strings.Join(t.Linked, ", "))
+	}
 	fmt.Fprintf(w, "\nrequester %s", t.Requester)
 	if len(t.Participants) > 0 {
 		fmt.Fprintf(w, ", participants %s", strings.Join(t.Participants, ", "))

@@ -38,6 +38,11 @@ type DeskConfig struct {
 	Form string `toml:"form"`
 	// Fields is the desk's own form; it replaces Form when set.
 	Fields []parser.FieldSpec `toml:"fields"`
+	// Reopen is what an answer to a closed ticket does: "reopen" it, or
+	// open a "new_ticket" linked to it; ReopenWindowDays (0: no limit) is
+	// how long after closing a reopening desk still reopens.
+	Reopen           string `toml:"reopen"`
+	ReopenWindowDays int    `toml:"reopen_window_days"`
 }
 
 // FormFields is the form the desk reads from mail: Fields, else the shipped
@@ -92,7 +97,7 @@ type OutboxConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Desk: DeskConfig{Name: "postdesk", Domain: "localhost", Prefix: "TKT", DefaultSeverity: 3,
-			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}},
+			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}, Reopen: ticket.ReopenTicket},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
@@ -169,7 +174,9 @@ func (c Config) DeskAddress() string {
 // TicketDesk is the desk policy the ticket rules take.
 func (c Config) TicketDesk() ticket.Desk {
 	return ticket.Desk{Prefix: c.Desk.Prefix, Address: c.DeskAddress(),
-		DefaultSeverity: c.Desk.DefaultSeverity, DefaultPriority: c.Desk.DefaultPriority}
+		DefaultSeverity: c.Desk.DefaultSeverity, DefaultPriority: c.Desk.DefaultPriority,
+		Reopen:  ticket.ReopenPolicy{Mode: c.Desk.Reopen, WindowDays: c.Desk.ReopenWindowDays},
+		Intents: ticket.DefaultIntents}
 }
 
 // Validate checks every setting and names the key of each one that is wrong.
@@ -197,6 +204,12 @@ func (c Config) Validate() error {
 		if err := parser.CheckFields(c.Desk.Fields); err != nil {
 			bad("desk.fields", "%v", err)
 		}
+	}
+	if c.Desk.Reopen != ticket.ReopenTicket && c.Desk.Reopen != ticket.NewLinked {
+		bad("desk.reopen", "%q must be %q or %q", c.Desk.Reopen, ticket.ReopenTicket, ticket.NewLinked)
+	}
+	if c.Desk.ReopenWindowDays < 0 {
+		bad("desk.reopen_window_days", "%d must be 0 (no limit) or more", c.Desk.ReopenWindowDays)
 	}
 	if c.SMTP.Listen == "" {
 		bad("smtp.listen", "must be HOST:PORT")

@@ -108,7 +108,13 @@ func TestConversationOverSMTP(t *testing.T) {
 	if list, _ := d.Store.ListTickets(ctx, store.TicketFilter{}); len(list) != 1 {
 		t.Fatalf("a reply opened a new ticket: %d tickets", len(list))
 	}
-	if out, _ := d.Store.Outbox(ctx); len(out) != 1 || out[0].State != store.OutboxSent {
+	// The relay has the ack; the worker records "sent" just after.
+	var out []store.OutboxMail
+	waitFor(t, func() bool {
+		out, _ = d.Store.Outbox(ctx)
+		return len(out) > 0 && out[0].State == store.OutboxSent
+	})
+	if len(out) != 1 {
 		t.Fatalf("outbox after the reply = %+v (the reply must not be acknowledged)", out)
 	}
 }

@@ -131,21 +131,38 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		return err
 	}
 	var dec ticket.Decision
-	if m := p.match.Resolve(keys, threading.Known{ByMessageID: byID, Exists: exists}); m.Number != 0 {
+	m := p.match.Resolve(keys, threading.Known{ByMessageID: byID, Exists: exists})
+	var old *ticket.Ticket
+	if m.Number != 0 {
 		t, err := tx.Ticket(prefix, m.Number)
 		if err != nil {
 			return err
 		}
-		dec = ticket.AddReply(p.desk, t, in, now)
-		if err := tx.UpdateTicket(dec.Ticket); err != nil {
+		if dec = ticket.CustomerReply(p.desk, t, in, now); dec.OpenLinked {
+			old = &t
+		} else if err := tx.UpdateTicket(dec.Ticket); err != nil {
 			return err
 		}
-	} else {
-		dec = ticket.Open(p.desk, in, now)
+	}
+	if m.Number == 0 || old != nil {
+		if old != nil {
+			dec = ticket.OpenLinked(p.desk, *old, in, now)
+		} else {
+			dec = ticket.Open(p.desk, in, now)
+		}
 		if err := tx.CreateTicket(prefix, &dec.Ticket); err != nil {
 			return err
 		}
 		out.Created = true
+	}
+	if old != nil {
+		if err := tx.Link(old.ID, dec.Ticket.Ref, now); err != nil {
+			return err
+		}
+		if err := tx.AddEvents(old.ID, 0, []ticket.Event{{At: now, Actor: in.From, Type: ticket.EventLinked,
+			Reason: "an answer to this " + string(old.Status) + " ticket opened " + dec.Ticket.Ref}}); err != nil {
+			return err
+		}
 	}
 	out.Ref = dec.Ticket.Ref
 	row := inboundMessage(msg, in, now)
@@ -188,7 +205,7 @@ func senderOf(msg *parser.Message, env Envelope) string {
 
 func inbound(msg *parser.Message, env Envelope) ticket.Inbound {
 	in := ticket.Inbound{
-		MessageID: msg.MessageID, From: senderOf(msg, env), Subject: msg.Subject,
+		MessageID: msg.MessageID, From: senderOf(msg, env), Subject: msg.Subject, NewText: msg.Reply.NewText,
 		Severity: msg.SubjectFields.Severity, Client: msg.SubjectFields.Client, Summary: msg.SubjectFields.Summary,
 		Automated: msg.Automated, NullSender: env.MailFrom == "", XLoop: msg.XLoop, Fields: msg.Fields,
 	}

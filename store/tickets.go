@@ -19,16 +19,25 @@ type queryer interface {
 }
 
 const ticketColumns = `id, prefix, number, subject, summary, client, severity, priority, status,
-	requester, fields, created_at, updated_at`
+	requester, fields, created_at, updated_at, assignee, resolution, coalesce(escalated_at, ''),
+	escalation_reason, department, category`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanTicket(r rowScanner) (ticket.Ticket, error) {
 	var t ticket.Ticket
-	var prefix, fields, created, updated string
+	var prefix, fields, created, updated, escalated string
 	if err := r.Scan(&t.ID, &prefix, &t.Number, &t.Subject, &t.Summary, &t.Client, &t.Severity,
-		&t.Priority, &t.Status, &t.Requester, &fields, &created, &updated); err != nil {
+		&t.Priority, &t.Status, &t.Requester, &fields, &created, &updated, &t.Assignee, &t.Resolution,
+		&escalated, &t.EscalationReason, &t.Department, &t.Category); err != nil {
 		return t, err
+	}
+	if escalated != "" {
+		at, err := parseTS(escalated)
+		if err != nil {
+			return t, err
+		}
+		t.Escalated = &at
 	}
 	t.Ref = ticket.FormatRef(prefix, t.Number)
 	if err := json.Unmarshal([]byte(fields), &t.Fields); err != nil {
@@ -54,8 +63,28 @@ func ticketByNumber(ctx context.Context, q queryer, prefix string, number int64)
 	if err != nil {
 		return t, fmt.Errorf("read ticket %s: %w", ticket.FormatRef(prefix, number), err)
 	}
-	t.Participants, err = participants(ctx, q, t.ID)
+	if t.Participants, err = participants(ctx, q, t.ID); err != nil {
+		return t, err
+	}
+	t.Linked, err = links(ctx, q, t.ID)
 	return t, err
+}
+
+func links(ctx context.Context, q queryer, ticketID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT ref FROM ticket_links WHERE ticket_id = ? ORDER BY added_at, ref`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("read links: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, fmt.Errorf("read links: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 func participants(ctx context.Context, q queryer, ticketID int64) ([]string, error) {
@@ -108,6 +137,9 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) ([]ticket.Ticke
 	}
 	for i := range out {
 		if out[i].Participants, err = participants(ctx, s.r, out[i].ID); err != nil {
+			return nil, err
+		}
+		if out[i].Linked, err = links(ctx, s.r, out[i].ID); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"postdesk/ticket"
 )
@@ -83,9 +84,10 @@ func (t *Tx) CreateTicket(prefix string, tk *ticket.Ticket) error {
 		return fmt.Errorf("encode fields: %w", err)
 	}
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO tickets (prefix, number, subject, summary, client, severity,
-		priority, status, requester, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		priority, status, requester, fields, created_at, updated_at, assignee, resolution, department, category)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		prefix, n, tk.Subject, tk.Summary, tk.Client, tk.Severity, tk.Priority, string(tk.Status), tk.Requester,
-		string(fields), ts(tk.CreatedAt), ts(tk.UpdatedAt))
+		string(fields), ts(tk.CreatedAt), ts(tk.UpdatedAt), tk.Assignee, string(tk.Resolution), tk.Department, tk.Category)
 	if err != nil {
 		return fmt.Errorf("insert ticket: %w", err)
 	}
@@ -93,6 +95,11 @@ func (t *Tx) CreateTicket(prefix string, tk *ticket.Ticket) error {
 		return fmt.Errorf("insert ticket: %w", err)
 	}
 	tk.Number, tk.Ref = n, ticket.FormatRef(prefix, n)
+	for _, ref := range tk.Linked {
+		if err := t.Link(tk.ID, ref, tk.CreatedAt); err != nil {
+			return err
+		}
+	}
 	for _, p := range tk.Participants {
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO participants (ticket_id, address, added_at)
 			VALUES (?, ?, ?)`, tk.ID, p, ts(tk.CreatedAt)); err != nil {
@@ -108,11 +115,27 @@ func (t *Tx) UpdateTicket(tk ticket.Ticket) error {
 	if err != nil {
 		return fmt.Errorf("encode fields: %w", err)
 	}
+	var escalated any
+	if tk.Escalated != nil {
+		escalated = ts(*tk.Escalated)
+	}
 	_, err = t.tx.ExecContext(t.ctx, `UPDATE tickets SET summary = ?, client = ?, severity = ?, priority = ?,
-		status = ?, fields = ?, updated_at = ? WHERE id = ?`,
-		tk.Summary, tk.Client, tk.Severity, tk.Priority, string(tk.Status), string(fields), ts(tk.UpdatedAt), tk.ID)
+		status = ?, fields = ?, updated_at = ?, assignee = ?, resolution = ?, escalated_at = ?,
+		escalation_reason = ?, department = ?, category = ? WHERE id = ?`,
+		tk.Summary, tk.Client, tk.Severity, tk.Priority, string(tk.Status), string(fields), ts(tk.UpdatedAt),
+		tk.Assignee, string(tk.Resolution), escalated, tk.EscalationReason, tk.Department, tk.Category, tk.ID)
 	if err != nil {
 		return fmt.Errorf("update ticket %s: %w", tk.Ref, err)
+	}
+	return nil
+}
+
+// Link records that ticket ticketID is linked to the ticket ref; linking
+// twice changes nothing.
+func (t *Tx) Link(ticketID int64, ref string, at time.Time) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO ticket_links (ticket_id, ref, added_at) VALUES (?, ?, ?)`,
+		ticketID, ref, ts(at)); err != nil {
+		return fmt.Errorf("link ticket to %s: %w", ref, err)
 	}
 	return nil
 }

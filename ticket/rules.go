@@ -18,6 +18,10 @@ type Desk struct {
 	DefaultSeverity int
 	// DefaultPriority is the priority of a ticket opened by mail (OCS: "medium").
 	DefaultPriority string
+	// Reopen says what an answer to a closed ticket does.
+	Reopen ReopenPolicy
+	// Intents are the words with which customers confirm or reject a fix.
+	Intents Intents
 }
 
 // Inbound is what the rules need to know of one incoming mail, already parsed.
@@ -28,6 +32,8 @@ type Inbound struct {
 	// Cc lists the other people the customer copied (lower case addresses).
 	Cc      []string
 	Subject string
+	// NewText is the mail's own new text, without quote and signature.
+	NewText string
 	// Severity, Client and Summary come from the subject grammar; Severity 0
 	// means the subject named none.
 	Severity int
@@ -69,6 +75,10 @@ type Decision struct {
 	Ticket  Ticket
 	Events  []Event
 	Notices []Notice
+	// OpenLinked asks for a new ticket linked to this one (OpenLinked),
+	// which the mail then belongs to: an answer to a closed ticket of a
+	// desk that does not reopen.
+	OpenLinked bool
 }
 
 // Open decides the new ticket that an inbound mail, matching no ticket, opens.
@@ -97,6 +107,7 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 		Requester:    in.From,
 		Participants: participants(d, in),
 		Fields:       fields,
+		Linked:       []string{},
 		CreatedAt:    now,
 		UpdatedAt:    now,
 	}

@@ -63,10 +63,19 @@ type Ticket struct {
 	Requester    string            `json:"requester"`
 	Participants []string          `json:"participants"`
 	Fields       map[string]string `json:"fields"`
-	CreatedAt    time.Time         `json:"created_at"`
-	UpdatedAt    time.Time         `json:"updated_at"`
-	Messages     []Message         `json:"messages,omitempty"`
-	Events       []Event           `json:"events,omitempty"`
+	Assignee     string            `json:"assignee"`
+	Resolution   Resolution        `json:"resolution"`
+	// Escalated is when the ticket was escalated, nil when it is not.
+	Escalated        *time.Time `json:"escalated"`
+	EscalationReason string     `json:"escalation_reason,omitempty"`
+	// Linked lists the references of tickets this one is linked to.
+	Linked     []string  `json:"linked"`
+	Department string    `json:"department"`
+	Category   string    `json:"category"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Messages   []Message `json:"messages,omitempty"`
+	Events     []Event   `json:"events,omitempty"`
 }
 
 // Message is one mail on a ticket, inbound or outbound.
@@ -117,6 +126,11 @@ const (
 	EventCreated      EventType = "created"
 	EventMessageAdded EventType = "message_added"
 	EventNoticeQueued EventType = "notice_queued"
+	EventStatus       EventType = "status"
+	EventAssigned     EventType = "assigned"
+	EventResolution   EventType = "resolution"
+	EventNote         EventType = "note"
+	EventLinked       EventType = "linked"
 )
 
 // Event is one line of a ticket's history: who did what, when and why.

@@ -18,6 +18,7 @@ import (
 
 	"postdesk/gateway"
 	"postdesk/store"
+	"postdesk/ticket"
 )
 
 const usage = `usage: postdesk <command> [flags]
@@ -29,6 +30,7 @@ commands:
   show REF               show one ticket with its messages and history
   outbox                 list outbound mail that is pending or failed
   parse FILE...          show what the parser makes of mail files
+  set REF                change a ticket: --status, --assign, --resolution, --note
 
 Every command takes --config FILE and --db PATH; "postdesk <command> -h" lists its flags.
 `
@@ -171,6 +173,34 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 			return err
 		}
 		return gateway.WriteParse(stdout, cfg, files, *asJSON)
+	case "set":
+		var req gateway.SetRequest
+		status := fs.String("status", "", "new `STATUS` (new, assigned, in_progress, waiting_customer, dev_request, resolved, closed, cancelled)")
+		fs.StringVar(&req.Change.Assignee, "assign", "", "assign to agent `EMAIL` (\"-\" unassigns)")
+		resolution := fs.String("resolution", "", "`RESOLUTION` of a resolved or closed ticket (fixed, duplicate, quote_required, ...)")
+		fs.StringVar(&req.Change.Note, "note", "", "an internal note for the history")
+		fs.StringVar(&req.Change.Actor, "as", "operator", "who makes the change (an agent's address)")
+		pos, err := parseArgs(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return fmt.Errorf("set takes one reference, like TKT-12")
+		}
+		req.Ref = pos[0]
+		if *status != "" {
+			if req.Change.Status, err = ticket.ParseStatus(*status); err != nil {
+				return fmt.Errorf("--status: %w", err)
+			}
+		}
+		if *resolution != "" {
+			if req.Change.Resolution, err = ticket.ParseResolution(*resolution); err != nil {
+				return fmt.Errorf("--resolution: %w", err)
+			}
+		}
+		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+			return gateway.SetTicket(ctx, stdout, st, cfg, deps(), req)
+		})
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,60 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"postdesk/store"
+	"postdesk/threading"
+	"postdesk/ticket"
+)
+
+// SetRequest is what `postdesk set` asks of a ticket.
+type SetRequest struct {
+	Ref    string
+	Change ticket.Change
+}
+
+// SetTicket applies an agent's or operator's change to a ticket in one
+// transaction, with the events that record it, and writes what happened to
+// w. A change the lifecycle does not allow is refused with the reason and
+// changes nothing.
+func SetTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, req SetRequest) error {
+	n, err := threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain).ParseRef(req.Ref)
+	if err != nil {
+		return err
+	}
+	var dec ticket.Decision
+	var before ticket.Ticket
+	err = st.Write(ctx, func(tx *store.Tx) error {
+		t, err := tx.Ticket(cfg.Desk.Prefix, n)
+		if err != nil {
+			return err
+		}
+		before = t
+		if dec, err = ticket.Set(cfg.TicketDesk(), t, req.Change, deps.clock()); err != nil {
+			return err
+		}
+		if err := tx.UpdateTicket(dec.Ticket); err != nil {
+			return err
+		}
+		return tx.AddEvents(t.ID, 0, dec.Events)
+	})
+	if err != nil {
+		return err
+	}
+	t := dec.Ticket
+	fmt.Fprintf(w, "%s: %s", t.Ref, t.Status)
+	if before.Status != t.Status {
+		fmt.Fprintf(w, " (was %s)", before.Status)
+	}
+	if t.Resolution != "" {
+		fmt.Fprintf(w, ", resolution %s", t.Resolution)
+	}
+	if t.Assignee != "" {
+		fmt.Fprintf(w, ", assignee %s", t.Assignee)
+	}
+	fmt.Fprintln(w)
+	return nil
+}
