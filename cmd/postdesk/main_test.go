@@ -172,3 +172,33 @@ func TestParseJSONLines(t *testing.T) {
 		t.Errorf("out-of-office kind = %v", objs[2]["kind"])
 	}
 }
+
+func TestSetCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	cli(t, mailWithAttachment, "deliver", "--db", db, "--from", "anna@client.example")
+	if got := cli(t, "", "set", "TKT-1", "--db", db, "--assign", "bob@desk.example"); got != "TKT-1: assigned (was new), assignee bob@desk.example\n" {
+		t.Errorf("assign printed %q", got)
+	}
+	if got := cli(t, "", "set", "--db", db, "TKT-1", "--status", "resolved", "--resolution", "quote_required",
+		"--note", "needs a quote"); !strings.Contains(got, "resolved (was assigned), resolution quote_required") {
+		t.Errorf("resolve printed %q", got)
+	}
+	err := run(context.Background(), "set", []string{"TKT-1", "--db", db, "--status", "new"}, strings.NewReader(""), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "cannot go from resolved to new") {
+		t.Errorf("refused transition: %v", err)
+	}
+	var tk map[string]any
+	if err := json.Unmarshal([]byte(cli(t, "", "show", "TKT-1", "--db", db, "--json")), &tk); err != nil {
+		t.Fatal(err)
+	}
+	requireKeys(t, "show", tk, "resolution", "assignee", "escalated", "linked", "department", "category")
+	if tk["resolution"] != "quote_required" || tk["assignee"] != "bob@desk.example" || tk["escalated"] != nil {
+		t.Errorf("show: resolution %v, assignee %v, escalated %v", tk["resolution"], tk["assignee"], tk["escalated"])
+	}
+	for _, bad := range [][]string{{"set", "TKT-1", "--db", db, "--status", "done"}, {"set", "TKT-1", "--db", db, "--resolution", "meh"}} {
+		if err := run(context.Background(), bad[0], bad[1:], strings.NewReader(""), &bytes.Buffer{}); err == nil ||
+			!strings.Contains(err.Error(), "accepted") {
+			t.Errorf("%v: %v, want the accepted values named", bad, err)
+		}
+	}
+}
