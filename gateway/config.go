@@ -3,6 +3,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -23,6 +24,10 @@ type Config struct {
 	Database DatabaseConfig `toml:"database"`
 	Relay    RelayConfig    `toml:"relay"`
 	Outbox   OutboxConfig   `toml:"outbox"`
+	// Users and Orgs are loaded into the database at start; more can be
+	// added while the desk runs (postdesk users add, postdesk orgs add).
+	Users []ticket.User `toml:"users"`
+	Orgs  []ticket.Org  `toml:"orgs"`
 }
 
 // DeskConfig describes the support desk.
@@ -43,6 +48,12 @@ type DeskConfig struct {
 	// how long after closing a reopening desk still reopens.
 	Reopen           string `toml:"reopen"`
 	ReopenWindowDays int    `toml:"reopen_window_days"`
+	// Registration is who may open a ticket by mail: "open" (anyone),
+	// "registered" (known users) or "domains" (known users and anyone from
+	// a known organisation's domain). RegistrationHelp tells a refused
+	// sender how to register.
+	Registration     string `toml:"registration"`
+	RegistrationHelp string `toml:"registration_help"`
 }
 
 // FormFields is the form the desk reads from mail: Fields, else the shipped
@@ -97,12 +108,15 @@ type OutboxConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Desk: DeskConfig{Name: "postdesk", Domain: "localhost", Prefix: "TKT", DefaultSeverity: 3,
-			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}, Reopen: ticket.ReopenTicket},
+			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}, Reopen: ticket.ReopenTicket,
+			Registration: ticket.RegistrationOpen},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
 		Relay:    RelayConfig{Port: 25, TLS: "none", Timeout: 30 * time.Second},
 		Outbox:   OutboxConfig{MaxAge: 5 * 24 * time.Hour, RetryMin: time.Minute, RetryMax: time.Hour},
+		Users:    []ticket.User{},
+		Orgs:     []ticket.Org{},
 	}
 }
 
@@ -208,6 +222,21 @@ func (c Config) Validate() error {
 	if c.Desk.Reopen != ticket.ReopenTicket && c.Desk.Reopen != ticket.NewLinked {
 		bad("desk.reopen", "%q must be %q or %q", c.Desk.Reopen, ticket.ReopenTicket, ticket.NewLinked)
 	}
+	switch c.Desk.Registration {
+	case ticket.RegistrationOpen, ticket.RegistrationRegistered, ticket.RegistrationDomains:
+	default:
+		bad("desk.registration", "%q must be open, registered or domains", c.Desk.Registration)
+	}
+	for i, u := range c.Users {
+		if err := u.Check(); err != nil {
+			bad(fmt.Sprintf("users[%d]", i), "%v", err)
+		}
+	}
+	for i, o := range c.Orgs {
+		if err := o.Check(); err != nil {
+			bad(fmt.Sprintf("orgs[%d]", i), "%v", err)
+		}
+	}
 	if c.Desk.ReopenWindowDays < 0 {
 		bad("desk.reopen_window_days", "%d must be 0 (no limit) or more", c.Desk.ReopenWindowDays)
 	}
@@ -248,4 +277,26 @@ func (c Config) Validate() error {
 		bad("outbox.max_age", "must be positive")
 	}
 	return errors.Join(errs...)
+}
+
+// CheckConfig validates the config file at path as `serve` would, without
+// opening the database or listening, and writes a one-line summary of the
+// desk it describes. The error names the file and every key that is wrong.
+func CheckConfig(w io.Writer, path string) error {
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	relay := "none (mail waits in the outbox)"
+	if cfg.Relay.Host != "" {
+		relay = fmt.Sprintf("%s:%d (%s)", cfg.Relay.Host, cfg.Relay.Port, cfg.Relay.TLS)
+	}
+	form := cfg.Desk.Form
+	if len(cfg.Desk.Fields) > 0 {
+		form = fmt.Sprintf("%d own fields", len(cfg.Desk.Fields))
+	}
+	fmt.Fprintf(w, "%s: ok: desk %s <%s>, references %s-N, reopen %s, form %q, smtp %s, relay %s, database %s\n",
+		path, cfg.Desk.Name, cfg.DeskAddress(), cfg.Desk.Prefix, cfg.Desk.Reopen, form, cfg.SMTP.Listen, relay,
+		cfg.Database.Path)
+	return nil
 }

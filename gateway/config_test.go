@@ -31,8 +31,15 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 		t.Fatal("README.md's ```toml block is not testdata/config/postdesk.toml")
 	}
 	// Every key of Config appears in the example.
+	top, _, _ := strings.Cut(string(example), "\n[")
 	for _, key := range tomlKeys(reflect.TypeOf(Config{}), "") {
-		section, name, _ := strings.Cut(key, ".")
+		section, name, dotted := strings.Cut(key, ".")
+		if !dotted {
+			if !regexp.MustCompile(`(?m)^` + key + ` = `).MatchString(top) {
+				t.Errorf("example config lacks top-level %s before its first table", key)
+			}
+			continue
+		}
 		if !regexp.MustCompile(`(?ms)^\[` + section + `\].*?^` + name + ` = `).Match(example) {
 			t.Errorf("example config lacks %s", key)
 		}
@@ -44,7 +51,7 @@ func tomlKeys(t reflect.Type, prefix string) []string {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name := prefix + f.Tag.Get("toml")
-		if f.Type.Kind() == reflect.Struct {
+		if f.Type.Kind() == reflect.Struct && f.Type.PkgPath() == reflect.TypeOf(Config{}).PkgPath() {
 			out = append(out, tomlKeys(f.Type, name+".")...)
 		} else {
 			out = append(out, name)

@@ -52,6 +52,10 @@ func Start(ctx context.Context, cfg Config, deps Deps, ln net.Listener) (*Daemon
 	if err != nil {
 		return nil, err
 	}
+	if err := LoadPeople(ctx, st, cfg, deps); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("load users and orgs: %w", err)
+	}
 	if ln == nil {
 		if ln, err = net.Listen("tcp", cfg.SMTP.Listen); err != nil {
 			st.Close()

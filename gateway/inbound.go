@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -89,6 +90,11 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 		out, queued = Outcome{}, false
 		return p.apply(tx, rec, msg, in, now, &out, &queued)
 	})
+	var refused errRefused
+	if errors.As(err, &refused) {
+		p.deps.Log.Info("mail refused", "from", in.From, "reason", refused.reason, "remote", env.Remote)
+		return Outcome{}, err
+	}
 	if err != nil {
 		ferr := p.store.Write(ctx, func(tx *store.Tx) error { return tx.RecordFailedRaw(rec, err.Error()) })
 		if ferr != nil {
@@ -144,6 +150,11 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 			return err
 		}
 	}
+	if m.Number == 0 {
+		if err := p.mayOpen(tx, in); err != nil {
+			return err
+		}
+	}
 	if m.Number == 0 || old != nil {
 		if old != nil {
 			dec = ticket.OpenLinked(p.desk, *old, in, now)
@@ -179,6 +190,27 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		*queued = true
 	}
 	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
+}
+
+// mayOpen applies the desk's registration policy to a mail that would open
+// a new ticket; a refusal says why and how to register. Answers on existing
+// tickets are never refused here.
+func (p *Pipeline) mayOpen(tx *store.Tx, in ticket.Inbound) error {
+	if p.cfg.Desk.Registration == ticket.RegistrationOpen {
+		return nil
+	}
+	user, err := tx.User(in.From)
+	if err != nil {
+		return err
+	}
+	org, err := tx.OrgByDomain(ticket.Domain(in.From))
+	if err != nil {
+		return err
+	}
+	if ok, reason := ticket.MayOpen(p.cfg.Desk.Registration, in.From, user, org); !ok {
+		return errRefused{reason: reason, help: p.cfg.Desk.RegistrationHelp}
+	}
+	return nil
 }
 
 // rawRecord is the mail as it will be kept, with the key that recognises a

@@ -18,6 +18,13 @@ type errTooBig struct{ limit int64 }
 
 func (e errTooBig) Error() string { return fmt.Sprintf("message over %d bytes", e.limit) }
 
+// errRefused is a mail the desk's policy does not take (registration): it
+// is refused whole, so that the sender's own mail system returns it with our
+// sentence; nothing is opened and nothing is kept.
+type errRefused struct{ reason, help string }
+
+func (e errRefused) Error() string { return "refused: " + e.reason }
+
 // accepted is the success of DATA, naming what became of the mail.
 type accepted struct{ out Outcome }
 
@@ -33,11 +40,19 @@ func smtpReply(log *slog.Logger, err error) error {
 		return nil
 	}
 	var (
-		ok     accepted
-		nobody errNoSuchMailbox
-		tooBig errTooBig
+		ok      accepted
+		nobody  errNoSuchMailbox
+		tooBig  errTooBig
+		refused errRefused
 	)
 	switch {
+	case errors.As(err, &refused):
+		help := refused.help
+		if help == "" {
+			help = "please ask your organisation's contact or account manager to register you"
+		}
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+			Message: "Not opened: only registered users may open tickets here; " + refused.reason + ". " + help}
 	case errors.As(err, &ok):
 		text := "Thank you: your mail is ticket " + ok.out.Ref
 		switch {
@@ -76,13 +91,16 @@ func byteSize(n int64) string {
 // DeliverStatus maps an error of DeliverOne to a sysexits(3) status, which
 // MTA pipe transports read, and the same sentence an SMTP client would get:
 // 67 (no such user) and 65 (data error) bounce the mail, 75 (temporary
-// failure) makes the MTA try again later. Details go to the log only.
+// failure) makes the MTA try again later, 77 (no permission) is a refusal
+// by the desk's registration policy. Details go to the log only.
 func DeliverStatus(log *slog.Logger, err error) (code int, text string) {
 	reply, ok := smtpReply(log, err).(*smtp.SMTPError)
 	if !ok {
 		return 0, ""
 	}
 	switch {
+	case reply.Code == 550 && reply.EnhancedCode == smtp.EnhancedCode{5, 7, 1}:
+		return 77, reply.Message // EX_NOPERM: refused by policy
 	case reply.Code == 550:
 		return 67, reply.Message
 	case reply.Code == 552:

@@ -157,3 +157,33 @@ func TestOpenLinkedQuotesTheOldReference(t *testing.T) {
 		t.Errorf("the new ticket is acknowledged like any other: %+v", dec.Notices)
 	}
 }
+
+func TestMayOpen(t *testing.T) {
+	user := &User{Email: "a@client.example", Role: RoleCustomer}
+	org := &Org{Name: "Client", Domains: []string{"client.example"}}
+	for _, tc := range []struct {
+		policy string
+		user   *User
+		org    *Org
+		want   bool
+	}{
+		{RegistrationOpen, nil, nil, true},
+		{RegistrationRegistered, user, nil, true},
+		{RegistrationRegistered, nil, org, false},
+		{RegistrationRegistered, nil, nil, false},
+		{RegistrationDomains, nil, org, true},
+		{RegistrationDomains, user, nil, true},
+		{RegistrationDomains, nil, nil, false},
+	} {
+		ok, reason := MayOpen(tc.policy, "x@y.example", tc.user, tc.org)
+		if ok != tc.want || (!ok && !strings.Contains(reason, "x@y.example")) {
+			t.Errorf("%s user=%v org=%v: %v %q, want %v", tc.policy, tc.user != nil, tc.org != nil, ok, reason, tc.want)
+		}
+	}
+	if err := (User{Email: "a@b.example", Role: "boss"}).Check(); err == nil || !strings.Contains(err.Error(), "role") {
+		t.Errorf("bad role accepted: %v", err)
+	}
+	if err := (Org{Name: "X", Domains: []string{"@x"}}).Check(); err == nil {
+		t.Error("bad domain accepted")
+	}
+}

@@ -31,6 +31,9 @@ commands:
   outbox                 list outbound mail that is pending or failed
   parse FILE...          show what the parser makes of mail files
   set REF                change a ticket: --status, --assign, --resolution, --note
+  check-config FILE      validate a config file without starting anything
+  users add EMAIL | list  known people: --name, --org, --role customer|agent|manager, --lang
+  orgs add NAME | list    customer organisations: --domain D (repeatable), --manager EMAIL
 
 Every command takes --config FILE and --db PATH; "postdesk <command> -h" lists its flags.
 `
@@ -200,6 +203,59 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		}
 		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
 			return gateway.SetTicket(ctx, stdout, st, cfg, deps(), req)
+		})
+	case "check-config":
+		pos, err := parseArgs(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return fmt.Errorf("check-config takes one config file")
+		}
+		return gateway.CheckConfig(stdout, pos[0])
+	case "users":
+		var u ticket.User
+		fs.StringVar(&u.Name, "name", "", "the person's `NAME`")
+		fs.StringVar(&u.Org, "org", "", "their organisation's `NAME`")
+		role := fs.String("role", "customer", "`ROLE`: customer, agent or manager")
+		fs.StringVar(&u.Lang, "lang", "", "`LANG` of their mail: en, de, it, nl")
+		asJSON := fs.Bool("json", false, "print JSON (list)")
+		pos, err := parseArgs(fs, args)
+		if err != nil {
+			return err
+		}
+		u.Role = ticket.Role(*role)
+		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+			switch {
+			case len(pos) == 2 && pos[0] == "add":
+				u.Email = pos[1]
+				return gateway.AddUser(ctx, st, deps(), u)
+			case len(pos) == 1 && pos[0] == "list":
+				return gateway.WriteUsers(ctx, stdout, st, *asJSON)
+			}
+			return fmt.Errorf("usage: postdesk users add EMAIL [--name N] [--org O] [--role R] [--lang L] | users list [--json]")
+		})
+	case "orgs":
+		var o ticket.Org
+		fs.Func("domain", "a mail `DOMAIN` of the organisation (repeatable)", func(d string) error {
+			o.Domains = append(o.Domains, d)
+			return nil
+		})
+		fs.StringVar(&o.Manager, "manager", "", "its account or project manager's `EMAIL`")
+		asJSON := fs.Bool("json", false, "print JSON (list)")
+		pos, err := parseArgs(fs, args)
+		if err != nil {
+			return err
+		}
+		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+			switch {
+			case len(pos) == 2 && pos[0] == "add":
+				o.Name = pos[1]
+				return gateway.AddOrg(ctx, st, deps(), o)
+			case len(pos) == 1 && pos[0] == "list":
+				return gateway.WriteOrgs(ctx, stdout, st, *asJSON)
+			}
+			return fmt.Errorf("usage: postdesk orgs add NAME --domain D [--domain D2] [--manager EMAIL] | orgs list [--json]")
 		})
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

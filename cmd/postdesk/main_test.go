@@ -202,3 +202,38 @@ func TestSetCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestPeopleCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	cli(t, "", "orgs", "add", "Replica Client", "--domain", "client.example", "--domain", "client.example.it",
+		"--manager", "pm@replica.example", "--db", db)
+	cli(t, "", "users", "add", "Giulia@Client.example", "--name", "Giulia", "--org", "Replica Client", "--lang", "it", "--db", db)
+	var orgs []map[string]any
+	if err := json.Unmarshal([]byte(cli(t, "", "orgs", "list", "--json", "--db", db)), &orgs); err != nil || len(orgs) != 1 {
+		t.Fatalf("orgs list: %v %v", err, orgs)
+	}
+	if doms, _ := orgs[0]["domains"].([]any); len(doms) != 2 || orgs[0]["manager"] != "pm@replica.example" {
+		t.Errorf("org = %v", orgs[0])
+	}
+	var users []map[string]any
+	if err := json.Unmarshal([]byte(cli(t, "", "users", "list", "--json", "--db", db)), &users); err != nil || len(users) != 1 {
+		t.Fatalf("users list: %v %v", err, users)
+	}
+	if users[0]["email"] != "giulia@client.example" || users[0]["role"] != "customer" || users[0]["lang"] != "it" {
+		t.Errorf("user = %v", users[0])
+	}
+	if got := cli(t, "", "users", "list", "--db", db); !strings.Contains(got, "giulia@client.example") {
+		t.Errorf("users table:\n%s", got)
+	}
+	for _, bad := range [][]string{
+		{"users", "add", "not-an-address", "--db", db},
+		{"users", "add", "x@y.example", "--role", "boss", "--db", db},
+		{"users", "add", "x@y.example", "--lang", "fr", "--db", db},
+		{"orgs", "add", "X", "--domain", "@bad", "--db", db},
+		{"users", "frobnicate", "--db", db},
+	} {
+		if err := run(context.Background(), bad[0], bad[1:], strings.NewReader(""), &bytes.Buffer{}); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
