@@ -54,6 +54,12 @@ type DeskConfig struct {
 	// sender how to register.
 	Registration     string `toml:"registration"`
 	RegistrationHelp string `toml:"registration_help"`
+	// Participants is who may take part in a ticket: "anyone", or
+	// "organisation" (the requester's organisation and its manager).
+	// CCParticipants makes the addresses copied on a new ticket
+	// participants, as far as Participants allows (SERA: CC a key user).
+	Participants   string `toml:"participants"`
+	CCParticipants bool   `toml:"cc_participants"`
 }
 
 // FormFields is the form the desk reads from mail: Fields, else the shipped
@@ -109,7 +115,7 @@ func DefaultConfig() Config {
 	return Config{
 		Desk: DeskConfig{Name: "postdesk", Domain: "localhost", Prefix: "TKT", DefaultSeverity: 3,
 			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}, Reopen: ticket.ReopenTicket,
-			Registration: ticket.RegistrationOpen},
+			Registration: ticket.RegistrationOpen, Participants: ticket.ParticipantsAnyone, CCParticipants: true},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
@@ -226,6 +232,9 @@ func (c Config) Validate() error {
 	case ticket.RegistrationOpen, ticket.RegistrationRegistered, ticket.RegistrationDomains:
 	default:
 		bad("desk.registration", "%q must be open, registered or domains", c.Desk.Registration)
+	}
+	if c.Desk.Participants != ticket.ParticipantsAnyone && c.Desk.Participants != ticket.ParticipantsOrganisation {
+		bad("desk.participants", "%q must be anyone or organisation", c.Desk.Participants)
 	}
 	for i, u := range c.Users {
 		if err := u.Check(); err != nil {

@@ -150,8 +150,13 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 			return err
 		}
 	}
-	if m.Number == 0 {
-		if err := p.mayOpen(tx, in); err != nil {
+	if m.Number == 0 || old != nil {
+		if m.Number == 0 {
+			if err := p.mayOpen(tx, in); err != nil {
+				return err
+			}
+		}
+		if in.Refused, err = p.refusedParticipants(tx, in); err != nil {
 			return err
 		}
 	}
@@ -211,6 +216,50 @@ func (p *Pipeline) mayOpen(tx *store.Tx, in ticket.Inbound) error {
 		return errRefused{reason: reason, help: p.cfg.Desk.RegistrationHelp}
 	}
 	return nil
+}
+
+// refusedParticipants applies the participant policy to the addresses a
+// new ticket's mail copied: those it keeps out, with the reason.
+func (p *Pipeline) refusedParticipants(tx *store.Tx, in ticket.Inbound) (map[string]string, error) {
+	refused := map[string]string{}
+	if len(in.Cc) == 0 {
+		return refused, nil
+	}
+	if !p.cfg.Desk.CCParticipants {
+		for _, a := range in.Cc {
+			refused[a] = "this desk does not make copied addresses participants"
+		}
+		return refused, nil
+	}
+	if p.cfg.Desk.Participants == ticket.ParticipantsAnyone {
+		return refused, nil
+	}
+	org, err := p.requesterOrg(tx, in.From)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range in.Cc {
+		user, err := tx.User(a)
+		if err != nil {
+			return nil, err
+		}
+		if ok, reason := ticket.MayParticipate(p.cfg.Desk.Participants, org, a, user); !ok {
+			refused[a] = reason
+		}
+	}
+	return refused, nil
+}
+
+// requesterOrg is the organisation of a sender: their user record's, else
+// their mail domain's.
+func (p *Pipeline) requesterOrg(tx *store.Tx, from string) (*ticket.Org, error) {
+	if u, err := tx.User(from); err != nil || (u != nil && u.Org != "") {
+		if err != nil {
+			return nil, err
+		}
+		return tx.Org(u.Org)
+	}
+	return tx.OrgByDomain(ticket.Domain(from))
 }
 
 // rawRecord is the mail as it will be kept, with the key that recognises a

@@ -58,3 +58,43 @@ func TestRegistrationByDomain(t *testing.T) {
 		t.Fatalf("stranger: %v", err)
 	}
 }
+
+// Replica: participants only from the requester's organisation or its
+// project manager; the history says who was kept out and why.
+func TestParticipantsLimitedToOrganisation(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Desk.Participants = ticket.ParticipantsOrganisation
+	cfg.Orgs = []ticket.Org{{Name: "Client", Domains: []string{"client.example"}, Manager: "pm@replica.example"}}
+	d := startDesk(t, cfg, false)
+	raw := crlf("From: giulia@client.example\nTo: support@desk.example\n" +
+		"Cc: luca@client.example, pm@replica.example, stranger@other.example\nSubject: stampa\nMessage-ID: <p1@x.example>\n\naiuto\n")
+	if _, err := send(t, d.Addr(), "giulia@client.example", []string{"support@desk.example"}, raw); err != nil {
+		t.Fatal(err)
+	}
+	tk := status(t, d, 1)
+	if strings.Join(tk.Participants, ",") != "luca@client.example,pm@replica.example" {
+		t.Errorf("participants = %v", tk.Participants)
+	}
+	found := false
+	for _, e := range tk.Events {
+		if e.Type == ticket.EventParticipant && strings.Contains(e.Reason, "stranger@other.example") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no event says why stranger@other.example was kept out: %+v", tk.Events)
+	}
+}
+
+// A desk that does not take copied addresses as participants keeps them out.
+func TestCCParticipantsOff(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Desk.CCParticipants = false
+	d := startDesk(t, cfg, false)
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail)); err != nil {
+		t.Fatal(err)
+	}
+	if tk := status(t, d, 1); len(tk.Participants) != 0 {
+		t.Errorf("participants = %v", tk.Participants)
+	}
+}

@@ -66,11 +66,7 @@ func (t *Tx) OrgByDomain(domain string) (*ticket.Org, error) {
 	if err != nil {
 		return nil, fmt.Errorf("look up org domain: %w", err)
 	}
-	orgs, err := orgs(t.ctx, t.tx, name)
-	if err != nil || len(orgs) == 0 {
-		return nil, err
-	}
-	return &orgs[0], nil
+	return t.Org(name)
 }
 
 // Users lists the users the desk knows, by address.
@@ -120,4 +116,16 @@ func orgs(ctx context.Context, q queryer, name string) ([]ticket.Org, error) {
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// Org returns the organisation with that name; nil when none.
+func (t *Tx) Org(name string) (*ticket.Org, error) {
+	if name == "" {
+		return nil, nil
+	}
+	list, err := orgs(t.ctx, t.tx, name)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
 }

@@ -105,3 +105,30 @@ func Domain(addr string) string {
 	}
 	return d
 }
+
+// Participant policies: who may be added to a ticket.
+const (
+	ParticipantsAnyone       = "anyone"
+	ParticipantsOrganisation = "organisation" // the requester's organisation and its manager (Replica)
+)
+
+// MayParticipate says whether candidate may take part in a ticket whose
+// requester belongs to org (nil when unknown), under policy; user is the
+// candidate's record, nil when unknown. The reason says why not.
+func MayParticipate(policy string, org *Org, candidate string, user *User) (bool, string) {
+	if policy != ParticipantsOrganisation {
+		return true, ""
+	}
+	candidate = strings.ToLower(candidate)
+	switch {
+	case org == nil:
+		return false, "the requester belongs to no known organisation, so only they take part"
+	case strings.EqualFold(candidate, org.Manager):
+		return true, ""
+	case user != nil && user.Org == org.Name:
+		return true, ""
+	case slices.Contains(org.Domains, Domain(candidate)):
+		return true, ""
+	}
+	return false, "<" + candidate + "> is not of " + org.Name + " nor its manager"
+}

@@ -52,6 +52,9 @@ type Inbound struct {
 	XLoop []string
 	// Fields are the form fields the mail filled in, by key.
 	Fields map[string]string
+	// Refused are copied addresses the participant policy keeps out,
+	// with the reason; they are not added and the history says why.
+	Refused map[string]string
 }
 
 // NoticeKind names a notification template.
@@ -115,6 +118,10 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 		Ticket: t,
 		Events: []Event{{At: now, Actor: in.From, Type: EventCreated, To: StatusNew, Reason: "new mail " + in.MessageID}},
 	}
+	for _, addr := range slices.Sorted(maps.Keys(in.Refused)) {
+		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventParticipant,
+			Reason: "not added as participant: " + in.Refused[addr]})
+	}
 	if reason := noAutoAnswer(d, in); reason != "" {
 		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventNoticeQueued,
 			Reason: "no acknowledgement: " + reason})
@@ -165,7 +172,7 @@ func participants(d Desk, in Inbound) []string {
 	seen := map[string]bool{strings.ToLower(in.From): true, d.Address: true}
 	for _, a := range in.Cc {
 		a = strings.ToLower(strings.TrimSpace(a))
-		if a == "" || seen[a] || IsDeskAddress(d.Address, a) {
+		if _, refused := in.Refused[a]; a == "" || seen[a] || refused || IsDeskAddress(d.Address, a) {
 			continue
 		}
 		seen[a] = true

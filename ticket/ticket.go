@@ -131,6 +131,7 @@ const (
 	EventResolution   EventType = "resolution"
 	EventNote         EventType = "note"
 	EventLinked       EventType = "linked"
+	EventParticipant  EventType = "participant"
 )
 
 // Event is one line of a ticket's history: who did what, when and why.
