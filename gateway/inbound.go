@@ -161,22 +161,31 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		}
 	}
 	if m.Number == 0 || old != nil {
+		var quoted []ticket.Ticket
 		if old != nil {
 			dec = ticket.OpenLinked(p.desk, *old, in, now)
 		} else {
 			dec = ticket.Open(p.desk, in, now)
+			if quoted, err = p.quotedTickets(tx, msg); err != nil {
+				return err
+			}
+			for _, q := range quoted {
+				dec.Ticket.Linked = append(dec.Ticket.Linked, q.Ref)
+			}
 		}
 		if err := tx.CreateTicket(prefix, &dec.Ticket); err != nil {
 			return err
 		}
 		out.Created = true
+		for _, q := range quoted {
+			if err := linkBack(tx, q, dec.Ticket.Ref, in.From, now, "mentioned by "+dec.Ticket.Ref); err != nil {
+				return err
+			}
+		}
 	}
 	if old != nil {
-		if err := tx.Link(old.ID, dec.Ticket.Ref, now); err != nil {
-			return err
-		}
-		if err := tx.AddEvents(old.ID, 0, []ticket.Event{{At: now, Actor: in.From, Type: ticket.EventLinked,
-			Reason: "an answer to this " + string(old.Status) + " ticket opened " + dec.Ticket.Ref}}); err != nil {
+		if err := linkBack(tx, *old, dec.Ticket.Ref, in.From, now,
+			"an answer to this "+string(old.Status)+" ticket opened "+dec.Ticket.Ref); err != nil {
 			return err
 		}
 	}
@@ -195,6 +204,40 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		*queued = true
 	}
 	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
+}
+
+// quotedTickets are the existing tickets a new mail names in its text (SEKO:
+// "if you have the OPSD number of the previous request, include it").
+func (p *Pipeline) quotedTickets(tx *store.Tx, msg *parser.Message) ([]ticket.Ticket, error) {
+	refs := p.match.SubjectRefs(msg.Text)
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	exists, err := tx.ExistingNumbers(p.cfg.Desk.Prefix, refs)
+	if err != nil {
+		return nil, err
+	}
+	var out []ticket.Ticket
+	for _, n := range refs {
+		if !exists[n] {
+			continue
+		}
+		t, err := tx.Ticket(p.cfg.Desk.Prefix, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// linkBack links the older ticket t to the new ticket ref and says so in its
+// history; t itself is not otherwise changed.
+func linkBack(tx *store.Tx, t ticket.Ticket, ref, actor string, now time.Time, reason string) error {
+	if err := tx.Link(t.ID, ref, now); err != nil {
+		return err
+	}
+	return tx.AddEvents(t.ID, 0, []ticket.Event{{At: now, Actor: actor, Type: ticket.EventLinked, Reason: reason}})
 }
 
 // mayOpen applies the desk's registration policy to a mail that would open

@@ -49,3 +49,22 @@ func TestCharsetAliases(t *testing.T) {
 		}
 	}
 }
+
+// 8-bit text with no declared charset (or the us-ascii default) is UTF-8 when
+// it holds UTF-8, else Windows-1252; a declared charset is never second-guessed.
+func TestUndeclaredCharset(t *testing.T) {
+	for _, tc := range []struct{ name, header, body, want string }{
+		{"no content type, UTF-8", "", "Seit heute fr\xc3\xbch, 5 \xe2\x82\xac", "Seit heute früh, 5 €"},
+		{"no content type, Latin-1", "", "Die Hasen und die Fr\xf6sche", "Die Hasen und die Frösche"},
+		{"no charset, Windows-1252 quotes", "Content-Type: text/plain\r\n", "\x93quoted\x94 \x80 5", "“quoted” € 5"},
+		{"declared us-ascii, UTF-8 bytes", "Content-Type: text/plain; charset=us-ascii\r\n", "gr\xc3\xbc\xc3\x9fe", "grüße"},
+		{"declared UTF-8 with broken bytes", "Content-Type: text/plain; charset=utf-8\r\n", "ok \xff end", "ok \uFFFD end"},
+		{"declared Latin-1", "Content-Type: text/plain; charset=iso-8859-1\r\n", "gr\xfc\xdfe", "grüße"},
+	} {
+		msg, err := Parse([]byte("From: a@x.example\r\nSubject: x\r\n" + tc.header + "\r\n" + tc.body + "\r\n"))
+		checkMessage(t, msg, err)
+		if msg.Text != tc.want+"\n" {
+			t.Errorf("%s: text %q, want %q", tc.name, msg.Text, tc.want)
+		}
+	}
+}

@@ -5,6 +5,9 @@
 package parser
 
 import (
+	"math"
+	"unicode/utf8"
+
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,6 +17,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/jhillyerd/enmime/v2"
 )
@@ -126,7 +131,9 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 		}
 	}()
 	// A text part with corrupt base64 or quoted-printable keeps what decoded.
-	p := enmime.NewParser(enmime.DisableCharacterDetection(true),
+	// enmime guesses a charset when none is declared (even with detection
+	// disabled), and guesses wrong on short UTF-8; body() decides instead.
+	p := enmime.NewParser(enmime.DisableCharacterDetection(true), enmime.MinCharsetDetectRunes(math.MaxInt),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy))
 	env, perr := p.ReadEnvelope(bytes.NewReader(raw))
 	if perr == nil && env.Root == nil {
@@ -139,8 +146,9 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 	h := envHeader{env}
 	readHeaders(msg, h)
 	implicit := implicitTextParts(env.Root)
-	msg.Text = body(mixedText(env.Root, implicit, env.Text))
-	msg.HTML = body(env.HTML)
+	latin := noDeclaredCharset(env.Root)
+	msg.Text = body(mixedText(env.Root, implicit, env.Text), latin)
+	msg.HTML = body(env.HTML, latin)
 	msg.Attachments = files(env, implicit)
 	unpackTNEF(msg)
 	for _, e := range env.Errors {
@@ -197,7 +205,7 @@ func keepUnreadBody(msg *Message, raw []byte) {
 	if !hasContentLines(rest) {
 		return
 	}
-	msg.Text = body(string(rest))
+	msg.Text = body(string(rest), false)
 	msg.Problems = append(msg.Problems, "no readable MIME part; the raw body is kept as text")
 }
 
@@ -364,7 +372,7 @@ func fallback(msg *Message, raw []byte, cause error, opts Options, depth int) {
 	msg.Problems = append(msg.Problems, "MIME structure unreadable, body kept as text: "+valid(cause.Error()))
 	hdr, rest := splitHeader(raw)
 	readHeaders(msg, hdr)
-	msg.Text = body(string(rest))
+	msg.Text = body(string(rest), true)
 	msg.Automated = Classify(hdr, false)
 	derive(msg, opts, depth)
 	classifyMachineMail(msg, raw, depth)
@@ -394,9 +402,77 @@ func first(s []string) string {
 	return s[0]
 }
 
-// body normalises a decoded body: valid UTF-8 and "\n" line ends.
-func body(s string) string {
+// body normalises a decoded body: valid UTF-8 and "\n" line ends. When no
+// text part declared a charset (undeclared), text that holds 8-bit bytes is UTF-8 when it holds UTF-8
+// sequences (what mailers write today; broken bytes become U+FFFD), else
+// Windows-1252, the superset of Latin-1 that old mailers meant.
+func body(s string, undeclared bool) string {
+	if undeclared {
+		if b, ok := sentBytes(s); ok {
+			// enmime read the 8-bit bytes of (default) us-ascii text as
+			// Windows-1252: these are the bytes as sent.
+			s = string(b)
+		}
+		if !utf8.ValidString(s) && !hasMultibyteUTF8(s) {
+			if d, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
+				s = d
+			}
+		}
+	}
 	return strings.ReplaceAll(valid(s), "\r\n", "\n")
+}
+
+// sentBytes returns the bytes s was read from one to one as Windows-1252 (how
+// enmime reads 8-bit bytes in us-ascii text), when s has a non-ASCII rune and
+// every rune has a Windows-1252 byte; ok is false otherwise.
+func sentBytes(s string) (b []byte, ok bool) {
+	high := false
+	for _, r := range s {
+		if r > 0x7F {
+			high = true
+			break
+		}
+	}
+	if !high {
+		return nil, false
+	}
+	enc, err := charmap.Windows1252.NewEncoder().String(s)
+	if err != nil {
+		return nil, false
+	}
+	return []byte(enc), true
+}
+
+// noDeclaredCharset reports whether no text part of the mail names a charset
+// other than us-ascii (which is also the default, RFC 2045 section 5.2): 8-bit
+// bytes in such text are the sender's undeclared charset.
+func noDeclaredCharset(root *enmime.Part) bool {
+	undeclared := true
+	var walk func(p *enmime.Part)
+	walk = func(p *enmime.Part) {
+		for ; p != nil; p = p.NextSibling {
+			cs := strings.ToLower(p.Charset)
+			if cs != "" && cs != "us-ascii" && cs != "ascii" && (p.ContentType == "" || strings.HasPrefix(p.ContentType, "text/")) {
+				undeclared = false
+			}
+			walk(p.FirstChild)
+		}
+	}
+	walk(root)
+	return undeclared
+}
+
+// hasMultibyteUTF8 reports whether s holds at least one valid multi-byte
+// UTF-8 sequence: then it is UTF-8 with some broken bytes, not Latin-1.
+func hasMultibyteUTF8(s string) bool {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if n > 1 && r != utf8.RuneError {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // valid returns s with invalid UTF-8 sequences replaced by U+FFFD.

@@ -49,10 +49,10 @@ func tnefFiles(msg *Message, a Attachment, depth int) []Attachment {
 		out = append(out, a)
 	}
 	if msg.Text == "" && t != nil && strings.TrimSpace(t.Body) != "" {
-		msg.Text = body(t.Body)
+		msg.Text = body(t.Body, false)
 	}
 	if msg.Text == "" && msg.HTML == "" && t != nil && t.HTML != "" {
-		msg.HTML = body(t.HTML)
+		msg.HTML = body(t.HTML, false)
 	}
 	if t == nil {
 		return out

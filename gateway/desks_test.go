@@ -1,0 +1,181 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"postdesk/store"
+	"postdesk/threading"
+	"postdesk/ticket"
+)
+
+// exampleDesk starts the desk of examples/NAME.toml on a fresh database.
+func exampleDesk(t *testing.T, name string) *desk {
+	t.Helper()
+	cfg, err := LoadConfig(filepath.Join("..", "examples", name+".toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Database.Path = filepath.Join(t.TempDir(), name+".db")
+	return startDesk(t, cfg, false)
+}
+
+// mail is one customer mail to the desk; extra holds more header lines.
+func (d *desk) mail(t *testing.T, from, id, subject, extra, body string) (string, error) {
+	t.Helper()
+	head := fmt.Sprintf("From: %s\nTo: %s\nSubject: %s\nMessage-ID: <%s@client.example>\n",
+		from, d.cfg.DeskAddress(), subject, id)
+	if extra != "" {
+		head += extra + "\n"
+	}
+	raw := head + "\n" + body + "\n"
+	return send(t, d.Addr(), from, []string{d.cfg.DeskAddress()}, crlf(raw))
+}
+
+func (d *desk) mustMail(t *testing.T, from, id, subject, extra, body string) string {
+	t.Helper()
+	out, err := d.mail(t, from, id, subject, extra, body)
+	if err != nil {
+		t.Fatalf("mail %s: %v", id, err)
+	}
+	return out
+}
+
+func (d *desk) ticket(t *testing.T, ref string) ticket.Ticket {
+	t.Helper()
+	n, err := threading.NewMatcher(d.cfg.Desk.Prefix, d.cfg.Desk.Domain).ParseRef(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := d.Store.Ticket(context.Background(), d.cfg.Desk.Prefix, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+func (d *desk) set(t *testing.T, ref string, c ticket.Change) {
+	t.Helper()
+	c.Actor = "agent@" + d.cfg.Desk.Domain
+	if err := SetTicket(context.Background(), &bytes.Buffer{}, d.Store, d.cfg, testDeps(d.clock), SetRequest{Ref: ref, Change: c}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantState(t *testing.T, tk ticket.Ticket, s ticket.Status, r ticket.Resolution) {
+	t.Helper()
+	if tk.Status != s || tk.Resolution != r {
+		t.Fatalf("%s is %s/%s, want %s/%s", tk.Ref, tk.Status, tk.Resolution, s, r)
+	}
+}
+
+// SEKO: Severity subject -> ticket; a colleague shared by CC; the customer
+// says it is resolved through the existing trail -> closed; the same problem
+// mailed again quoting the old OPSD number -> a new ticket linked to it.
+func TestDeskSEKO(t *testing.T) {
+	d := exampleDesk(t, "seko")
+	d.mustMail(t, "priya@acme.example", "s1", "Severity 1 - Acme Freight - labels not printing",
+		"Cc: tom@acme.example", "Brief description of the issue including timestamp (and time zone) of the issue: no labels since 07:45 AEDT\nIs it happening to all orders (Y/N): Y")
+	tk := d.ticket(t, "OPSD-1")
+	if tk.Severity != 1 || tk.Client != "Acme Freight" || !slices.Equal(tk.Participants, []string{"tom@acme.example"}) ||
+		tk.Fields["all_orders"] != "yes" {
+		t.Fatalf("OPSD-1 = sev %d client %q participants %v fields %v", tk.Severity, tk.Client, tk.Participants, tk.Fields)
+	}
+	d.mustMail(t, "priya@acme.example", "s2", "RE: [OPSD-1] labels not printing", "", "Resolved, labels print again.")
+	wantState(t, d.ticket(t, "OPSD-1"), ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+	out := d.mustMail(t, "priya@acme.example", "s3", "Severity 1 - Acme Freight - labels not printing again", "",
+		"The issue is back. Previous request: OPSD-1")
+	if !strings.Contains(out, "OPSD-2") {
+		t.Fatalf("re-appearing issue: %q", out)
+	}
+	if n := d.ticket(t, "OPSD-2"); !slices.Equal(n.Linked, []string{"OPSD-1"}) || !slices.Equal(d.ticket(t, "OPSD-1").Linked, []string{"OPSD-2"}) {
+		t.Fatalf("links: OPSD-2 %v, OPSD-1 %v", n.Linked, d.ticket(t, "OPSD-1").Linked)
+	}
+}
+
+// SEMCO: new -> assigned -> Rückmeldung -> "Nachtest nicht erfolgreich" ->
+// back to the agent -> retest passed -> closed; the form is read.
+func TestDeskSEMCO(t *testing.T) {
+	d := exampleDesk(t, "semco")
+	d.mustMail(t, "j.mueller@kunde.example", "m1", "Etikettendruck", "",
+		"Kategorie: Fehler\nPriorität: Hoch\nZusammenfassung: Etiketten werden nicht gedruckt\nBeschreibung: Seit heute früh kein Druck.")
+	tk := d.ticket(t, "SEMCO-1")
+	if tk.Fields["category"] != "bug" || tk.Fields["priority"] != "high" {
+		t.Fatalf("form fields = %v", tk.Fields)
+	}
+	d.set(t, "SEMCO-1", ticket.Change{Assignee: "bearbeiter@semcosoft.example"})
+	d.set(t, "SEMCO-1", ticket.Change{Status: ticket.StatusWaitingCustomer})
+	d.mustMail(t, "j.mueller@kunde.example", "m2", "AW: [SEMCO-1] Etikettendruck", "", "Nachtest nicht erfolgreich: weiterhin kein Druck.")
+	wantState(t, d.ticket(t, "SEMCO-1"), ticket.StatusInProgress, "")
+	d.set(t, "SEMCO-1", ticket.Change{Status: ticket.StatusWaitingCustomer})
+	d.mustMail(t, "j.mueller@kunde.example", "m3", "AW: [SEMCO-1] Etikettendruck", "", "Nachtest war erfolgreich.")
+	wantState(t, d.ticket(t, "SEMCO-1"), ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+}
+
+// Replica: an unregistered sender is refused and nothing opened; a registered
+// user opens; a participant from another organisation is refused, the project
+// manager accepted; resolved; an answer after closing opens a new linked ticket.
+func TestDeskReplica(t *testing.T) {
+	d := exampleDesk(t, "replica")
+	if _, err := d.mail(t, "mario@altro.example", "r0", "stampa etichette", "", "aiuto"); smtpCode(err) != "550 5.7.1" ||
+		!strings.Contains(err.Error(), "centralino") {
+		t.Fatalf("unregistered sender: %v", err)
+	}
+	d.mustMail(t, "giulia.rossi@cliente.example", "r1", "Stampa etichette bloccata",
+		"Cc: capoprogetto@replica.example, estraneo@altro.example", "Non stampa più.")
+	tk := d.ticket(t, "RPL-1")
+	if !slices.Equal(tk.Participants, []string{"capoprogetto@replica.example"}) {
+		t.Fatalf("participants = %v", tk.Participants)
+	}
+	d.set(t, "RPL-1", ticket.Change{Status: ticket.StatusResolved, Resolution: ticket.ResolutionFixed})
+	d.mustMail(t, "giulia.rossi@cliente.example", "r2", "R: [RPL-1] Stampa etichette bloccata", "", "Risolto, grazie.")
+	wantState(t, d.ticket(t, "RPL-1"), ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+	d.mustMail(t, "giulia.rossi@cliente.example", "r3", "R: [RPL-1] Stampa etichette bloccata", "", "Il problema si ripresenta.")
+	if n := d.ticket(t, "RPL-2"); !slices.Equal(n.Linked, []string{"RPL-1"}) || n.Status != ticket.StatusNew {
+		t.Fatalf("RPL-2 = %s linked %v", n.Status, n.Linked)
+	}
+	wantState(t, d.ticket(t, "RPL-1"), ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+}
+
+// OCS: mail-in gets medium priority; on hold; the customer's reply reopens;
+// a reply to a closed ticket reopens it.
+func TestDeskOCS(t *testing.T) {
+	d := exampleDesk(t, "ocs")
+	d.mustMail(t, "abc@abcshipping.example", "o1", "Help! My website is down!", "", "My domain is abcshipping.example, client ID 4923.")
+	if tk := d.ticket(t, "OCS-1"); tk.Priority != "medium" {
+		t.Fatalf("mail-in priority = %q", tk.Priority)
+	}
+	d.set(t, "OCS-1", ticket.Change{Status: ticket.StatusWaitingCustomer})
+	d.mustMail(t, "abc@abcshipping.example", "o2", "Re: [OCS-1] Help! My website is down!", "", "The username is abc.")
+	wantState(t, d.ticket(t, "OCS-1"), ticket.StatusInProgress, "")
+	d.set(t, "OCS-1", ticket.Change{Status: ticket.StatusClosed})
+	d.mustMail(t, "abc@abcshipping.example", "o3", "Re: [OCS-1] Help! My website is down!", "", "It is down again.")
+	wantState(t, d.ticket(t, "OCS-1"), ticket.StatusInProgress, "")
+	if list, _ := d.Store.ListTickets(context.Background(), store.TicketFilter{}); len(list) != 1 {
+		t.Fatalf("%d tickets, want 1", len(list))
+	}
+}
+
+// SERA: a CC'd key user becomes a participant; urgency "Vraag" is kept; a
+// closed ticket reopens by answering the last message.
+func TestDeskSERA(t *testing.T) {
+	d := exampleDesk(t, "sera")
+	if _, err := d.mail(t, "anoniem@elders.example", "n0", "Vraag", "", "Hallo"); smtpCode(err) != "550 5.7.1" {
+		t.Fatalf("sender without an account: %v", err)
+	}
+	d.mustMail(t, "j.devries@school.example", "n1", "Rooster exporteren", "Cc: keyuser@school.example",
+		"Urgentie: Vraag\nAfdeling: SERA Datawijzer\nOnderwerp: Rooster exporteren\nProbleemstelling: Hoe exporteer ik het rooster?")
+	tk := d.ticket(t, "SERA-1")
+	if !slices.Equal(tk.Participants, []string{"keyuser@school.example"}) || tk.Fields["urgency"] != "question" ||
+		tk.Fields["department"] != "datawijzer" {
+		t.Fatalf("SERA-1 participants %v fields %v", tk.Participants, tk.Fields)
+	}
+	d.set(t, "SERA-1", ticket.Change{Status: ticket.StatusClosed})
+	d.mustMail(t, "j.devries@school.example", "n2", "Re: [SERA-1] Rooster exporteren", "", "Het lukt nog steeds niet.")
+	wantState(t, d.ticket(t, "SERA-1"), ticket.StatusInProgress, "")
+}
