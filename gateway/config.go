@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +61,15 @@ type DeskConfig struct {
 	// participants, as far as Participants allows (SERA: CC a key user).
 	Participants   string `toml:"participants"`
 	CCParticipants bool   `toml:"cc_participants"`
+	// MaxSeverity is the highest severity the desk uses (SEKO: 3); a subject
+	// naming a higher one gets default_severity.
+	MaxSeverity int `toml:"max_severity"`
+	// Priorities, Categories and Departments are the values the desk takes
+	// from its form's priority (or urgency), category and department
+	// fields; empty takes any.
+	Priorities  []string `toml:"priorities"`
+	Categories  []string `toml:"categories"`
+	Departments []string `toml:"departments"`
 }
 
 // FormFields is the form the desk reads from mail: Fields, else the shipped
@@ -115,7 +125,8 @@ func DefaultConfig() Config {
 	return Config{
 		Desk: DeskConfig{Name: "postdesk", Domain: "localhost", Prefix: "TKT", DefaultSeverity: 3,
 			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}, Reopen: ticket.ReopenTicket,
-			Registration: ticket.RegistrationOpen, Participants: ticket.ParticipantsAnyone, CCParticipants: true},
+			Registration: ticket.RegistrationOpen, Participants: ticket.ParticipantsAnyone, CCParticipants: true,
+			MaxSeverity: 9, Priorities: []string{}, Categories: []string{}, Departments: []string{}},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
@@ -196,7 +207,8 @@ func (c Config) TicketDesk() ticket.Desk {
 	return ticket.Desk{Prefix: c.Desk.Prefix, Address: c.DeskAddress(),
 		DefaultSeverity: c.Desk.DefaultSeverity, DefaultPriority: c.Desk.DefaultPriority,
 		Reopen:  ticket.ReopenPolicy{Mode: c.Desk.Reopen, WindowDays: c.Desk.ReopenWindowDays},
-		Intents: ticket.DefaultIntents}
+		Intents: ticket.DefaultIntents, MaxSeverity: c.Desk.MaxSeverity, Priorities: c.Desk.Priorities,
+		Categories: c.Desk.Categories, Departments: c.Desk.Departments}
 }
 
 // Validate checks every setting and names the key of each one that is wrong.
@@ -214,8 +226,14 @@ func (c Config) Validate() error {
 	if c.Desk.Prefix == "" || strings.Trim(c.Desk.Prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
 		bad("desk.prefix", "%q must be upper-case letters and digits, like TKT", c.Desk.Prefix)
 	}
-	if c.Desk.DefaultSeverity < 1 || c.Desk.DefaultSeverity > 9 {
-		bad("desk.default_severity", "%d must be 1 to 9", c.Desk.DefaultSeverity)
+	if c.Desk.MaxSeverity < 1 || c.Desk.MaxSeverity > 9 {
+		bad("desk.max_severity", "%d must be 1 to 9", c.Desk.MaxSeverity)
+	}
+	if c.Desk.DefaultSeverity < 1 || c.Desk.DefaultSeverity > max(c.Desk.MaxSeverity, 1) {
+		bad("desk.default_severity", "%d must be 1 to desk.max_severity (%d)", c.Desk.DefaultSeverity, c.Desk.MaxSeverity)
+	}
+	if len(c.Desk.Priorities) > 0 && !slices.Contains(c.Desk.Priorities, c.Desk.DefaultPriority) {
+		bad("desk.default_priority", "%q is not one of desk.priorities %v", c.Desk.DefaultPriority, c.Desk.Priorities)
 	}
 	if _, ok := parser.FieldList(c.Desk.Form); c.Desk.Form != "" && !ok {
 		bad("desk.form", "%q is not a shipped form (seko, semco, sera)", c.Desk.Form)

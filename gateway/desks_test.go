@@ -93,6 +93,10 @@ func TestDeskSEKO(t *testing.T) {
 	if !strings.Contains(out, "OPSD-2") {
 		t.Fatalf("re-appearing issue: %q", out)
 	}
+	d.mustMail(t, "tom@acme.example", "s4", "Severity 5 - Acme Freight - label colour", "", "Minor.")
+	if tk := d.ticket(t, "OPSD-3"); tk.Severity != 3 || !strings.Contains(tk.Events[1].Reason, "severity 5 is not one of this desk's (1-3)") {
+		t.Errorf("OPSD-3 severity %d, events %+v", tk.Severity, tk.Events)
+	}
 	if n := d.ticket(t, "OPSD-2"); !slices.Equal(n.Linked, []string{"OPSD-1"}) || !slices.Equal(d.ticket(t, "OPSD-1").Linked, []string{"OPSD-2"}) {
 		t.Fatalf("links: OPSD-2 %v, OPSD-1 %v", n.Linked, d.ticket(t, "OPSD-1").Linked)
 	}
@@ -105,8 +109,8 @@ func TestDeskSEMCO(t *testing.T) {
 	d.mustMail(t, "j.mueller@kunde.example", "m1", "Etikettendruck", "",
 		"Kategorie: Fehler\nPriorität: Hoch\nZusammenfassung: Etiketten werden nicht gedruckt\nBeschreibung: Seit heute früh kein Druck.")
 	tk := d.ticket(t, "SEMCO-1")
-	if tk.Fields["category"] != "bug" || tk.Fields["priority"] != "high" {
-		t.Fatalf("form fields = %v", tk.Fields)
+	if tk.Fields["category"] != "bug" || tk.Priority != "high" || tk.Category != "bug" {
+		t.Fatalf("priority %q category %q fields %v", tk.Priority, tk.Category, tk.Fields)
 	}
 	d.set(t, "SEMCO-1", ticket.Change{Assignee: "bearbeiter@semcosoft.example"})
 	d.set(t, "SEMCO-1", ticket.Change{Status: ticket.StatusWaitingCustomer})
@@ -171,8 +175,8 @@ func TestDeskSERA(t *testing.T) {
 	d.mustMail(t, "j.devries@school.example", "n1", "Rooster exporteren", "Cc: keyuser@school.example",
 		"Urgentie: Vraag\nAfdeling: SERA Datawijzer\nOnderwerp: Rooster exporteren\nProbleemstelling: Hoe exporteer ik het rooster?")
 	tk := d.ticket(t, "SERA-1")
-	if !slices.Equal(tk.Participants, []string{"keyuser@school.example"}) || tk.Fields["urgency"] != "question" ||
-		tk.Fields["department"] != "datawijzer" {
+	if !slices.Equal(tk.Participants, []string{"keyuser@school.example"}) || tk.Priority != "question" ||
+		tk.Department != "datawijzer" {
 		t.Fatalf("SERA-1 participants %v fields %v", tk.Participants, tk.Fields)
 	}
 	d.set(t, "SERA-1", ticket.Change{Status: ticket.StatusClosed})

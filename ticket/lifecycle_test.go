@@ -187,3 +187,16 @@ func TestMayOpen(t *testing.T) {
 		t.Error("bad domain accepted")
 	}
 }
+
+func TestOpenTakesTheDeskScheme(t *testing.T) {
+	d := lcDesk(ReopenTicket, 0)
+	d.DefaultPriority, d.Priorities, d.Categories = "normal", []string{"low", "normal", "high"}, []string{"bug"}
+	dec := Open(d, Inbound{From: "a@x.example", Fields: map[string]string{"priority": "high", "category": "bug", "department": "x"}}, lcNow)
+	if tk := dec.Ticket; tk.Priority != "high" || tk.Category != "bug" || tk.Department != "x" {
+		t.Errorf("ticket %q %q %q", tk.Priority, tk.Category, tk.Department)
+	}
+	dec = Open(d, Inbound{From: "a@x.example", Fields: map[string]string{"urgency": "urgent!"}}, lcNow)
+	if dec.Ticket.Priority != "normal" || !strings.Contains(dec.Events[len(dec.Events)-1].Reason, `urgency "urgent!" is not one of`) {
+		t.Errorf("unknown priority: %q, events %+v", dec.Ticket.Priority, dec.Events)
+	}
+}

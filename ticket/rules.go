@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -22,6 +23,13 @@ type Desk struct {
 	Reopen ReopenPolicy
 	// Intents are the words with which customers confirm or reject a fix.
 	Intents Intents
+	// MaxSeverity is the highest severity number the desk uses (SEKO: 3);
+	// 0 means any of 1-9.
+	MaxSeverity int
+	// Priorities, Categories and Departments are the desk's values for the
+	// form fields "priority" (or "urgency"), "category" and "department";
+	// an empty list takes any value.
+	Priorities, Categories, Departments []string
 }
 
 // Inbound is what the rules need to know of one incoming mail, already parsed.
@@ -89,8 +97,36 @@ type Decision struct {
 // sequence in the same transaction, so numbers are never reused nor skipped.
 func Open(d Desk, in Inbound, now time.Time) Decision {
 	sev := in.Severity
+	var notes []string
+	if d.MaxSeverity > 0 && sev > d.MaxSeverity {
+		notes = append(notes, fmt.Sprintf("severity %d is not one of this desk's (1-%d): default %d used", sev, d.MaxSeverity, d.DefaultSeverity))
+		sev = 0
+	}
 	if sev == 0 {
 		sev = d.DefaultSeverity
+	}
+	priority, category, department := d.DefaultPriority, "", ""
+	for _, f := range []struct {
+		keys   []string
+		values []string
+		dst    *string
+	}{
+		{[]string{"priority", "urgency"}, d.Priorities, &priority},
+		{[]string{"category"}, d.Categories, &category},
+		{[]string{"department"}, d.Departments, &department},
+	} {
+		for _, k := range f.keys {
+			v := in.Fields[k]
+			if v == "" {
+				continue
+			}
+			if len(f.values) > 0 && !slices.Contains(f.values, v) {
+				notes = append(notes, fmt.Sprintf("%s %q is not one of this desk's (%s): kept as a field only", k, v, strings.Join(f.values, ", ")))
+				continue
+			}
+			*f.dst = v
+			break
+		}
 	}
 	summary := in.Summary
 	if summary == "" {
@@ -105,7 +141,9 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 		Summary:      summary,
 		Client:       in.Client,
 		Severity:     sev,
-		Priority:     d.DefaultPriority,
+		Priority:     priority,
+		Category:     category,
+		Department:   department,
 		Status:       StatusNew,
 		Requester:    in.From,
 		Participants: participants(d, in),
@@ -117,6 +155,9 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 	dec := Decision{
 		Ticket: t,
 		Events: []Event{{At: now, Actor: in.From, Type: EventCreated, To: StatusNew, Reason: "new mail " + in.MessageID}},
+	}
+	for _, n := range notes {
+		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventNote, Reason: n})
 	}
 	for _, addr := range slices.Sorted(maps.Keys(in.Refused)) {
 		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventParticipant,
