@@ -267,6 +267,9 @@ func (c Config) Validate() error {
 	if c.Desk.ReopenWindowDays < 0 {
 		bad("desk.reopen_window_days", "%d must be 0 (no limit) or more", c.Desk.ReopenWindowDays)
 	}
+	if c.Desk.ReopenWindowDays > 0 && c.Desk.Reopen != ticket.ReopenTicket {
+		bad("desk.reopen_window_days", "a window applies only where desk.reopen = %q; this desk never reopens", ticket.ReopenTicket)
+	}
 	if c.SMTP.Listen == "" {
 		bad("smtp.listen", "must be HOST:PORT")
 	} else if _, _, err := net.SplitHostPort(c.SMTP.Listen); err != nil {

@@ -67,6 +67,12 @@ ACM0003
 func TestFormConfigIsChecked(t *testing.T) {
 	for _, tc := range []struct{ toml, want string }{
 		{"[desk]\nform = \"acme\"\n", "desk.form"},
+		{"[desk]\nreopen = \"new_ticket\"\nreopen_window_days = 14\n", "desk.reopen_window_days"},
+		{"[desk]\nmax_severity = 3\ndefault_severity = 4\n", "desk.default_severity"},
+		{"[desk]\npriorities = [\"low\", \"high\"]\n", "desk.default_priority"},
+		{"[desk]\nregistration = \"closed\"\n", "desk.registration"},
+		{"[desk]\nparticipants = \"friends\"\n", "desk.participants"},
+		{"[[users]]\nemail = \"x@y.example\"\nrole = \"boss\"\n", "users[0]"},
 		{"[desk]\n[[desk.fields]]\nkey = \"order\"\ntype = \"colour\"\nlabels = [\"Order\"]\n", "desk.fields"},
 		{"[desk]\n[[desk.fields]]\nkey = \"a\"\ntype = \"text\"\nlabels = [\"Order\"]\n" +
 			"[[desk.fields]]\nkey = \"b\"\ntype = \"text\"\nlabels = [\"order\"]\n", "desk.fields"},
