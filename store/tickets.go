@@ -70,36 +70,30 @@ func ticketByNumber(ctx context.Context, q queryer, prefix string, number int64)
 	return t, err
 }
 
-func links(ctx context.Context, q queryer, ticketID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT ref FROM ticket_links WHERE ticket_id = ? ORDER BY added_at, ref`, ticketID)
-	if err != nil {
-		return nil, fmt.Errorf("read links: %w", err)
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, fmt.Errorf("read links: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
 
 func participants(ctx context.Context, q queryer, ticketID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT address FROM participants WHERE ticket_id = ? ORDER BY added_at, address`, ticketID)
+	return column(ctx, q, "participants",
+		`SELECT address FROM participants WHERE ticket_id = ? ORDER BY added_at, address`, ticketID)
+}
+
+func links(ctx context.Context, q queryer, ticketID int64) ([]string, error) {
+	return column(ctx, q, "links", `SELECT ref FROM ticket_links WHERE ticket_id = ? ORDER BY added_at, ref`, ticketID)
+}
+
+// column reads the one text column of query's rows, never nil.
+func column(ctx context.Context, q queryer, what, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read participants: %w", err)
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	defer rows.Close()
 	out := []string{}
 	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return nil, fmt.Errorf("read participants: %w", err)
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read %s: %w", what, err)
 		}
-		out = append(out, a)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
