@@ -70,7 +70,6 @@ func ticketByNumber(ctx context.Context, q queryer, prefix string, number int64)
 	return t, err
 }
 
-
 func participants(ctx context.Context, q queryer, ticketID int64) ([]string, error) {
 	return column(ctx, q, "participants",
 		`SELECT address FROM participants WHERE ticket_id = ? ORDER BY added_at, address`, ticketID)
