@@ -70,6 +70,12 @@ type DeskConfig struct {
 	Priorities  []string `toml:"priorities"`
 	Categories  []string `toml:"categories"`
 	Departments []string `toml:"departments"`
+	// ReplySecret keys the reply tokens of per-recipient reply addresses
+	// (at least 16 characters); "" lets the desk generate one into its
+	// database on first start. SubaddressDelimiter separates the token part:
+	// "support+TKT-12.<token>@domain" (RFC 5233).
+	ReplySecret         string `toml:"reply_secret"`
+	SubaddressDelimiter string `toml:"subaddress_delimiter"`
 }
 
 // FormFields is the form the desk reads from mail: Fields, else the shipped
@@ -126,7 +132,8 @@ func DefaultConfig() Config {
 		Desk: DeskConfig{Name: "postdesk", Domain: "localhost", Prefix: "TKT", DefaultSeverity: 3,
 			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}, Reopen: ticket.ReopenTicket,
 			Registration: ticket.RegistrationOpen, Participants: ticket.ParticipantsAnyone, CCParticipants: true,
-			MaxSeverity: 9, Priorities: []string{}, Categories: []string{}, Departments: []string{}},
+			MaxSeverity: 9, Priorities: []string{}, Categories: []string{}, Departments: []string{},
+			SubaddressDelimiter: "+"},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
@@ -266,6 +273,12 @@ func (c Config) Validate() error {
 	}
 	if c.Desk.ReopenWindowDays < 0 {
 		bad("desk.reopen_window_days", "%d must be 0 (no limit) or more", c.Desk.ReopenWindowDays)
+	}
+	if c.Desk.ReplySecret != "" && len(c.Desk.ReplySecret) < 16 {
+		bad("desk.reply_secret", "is %d characters; use at least 16, or leave it empty to have one generated", len(c.Desk.ReplySecret))
+	}
+	if d := c.Desk.SubaddressDelimiter; len(d) != 1 || strings.ContainsAny(d, "@ .<>\"") {
+		bad("desk.subaddress_delimiter", "%q must be one character such as + or -", d)
 	}
 	if c.Desk.ReopenWindowDays > 0 && c.Desk.Reopen != ticket.ReopenTicket {
 		bad("desk.reopen_window_days", "a window applies only where desk.reopen = %q; this desk never reopens", ticket.ReopenTicket)

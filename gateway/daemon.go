@@ -76,7 +76,12 @@ func Start(ctx context.Context, cfg Config, deps Deps, ln net.Listener) (*Daemon
 	} else {
 		deps.Log.Warn("no relay configured: outbound mail stays in the outbox (see `postdesk outbox`)")
 	}
-	d.Pipeline = NewPipeline(cfg, st, tmpl, deps, kick)
+	secret, err := ReplySecret(ctx, st, cfg, deps)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	d.Pipeline = NewPipeline(cfg, st, tmpl, deps, secret, kick)
 	d.smtp = NewSMTPServer(cfg, d.Pipeline, deps.Log)
 	d.wg.Add(1)
 	go func() {
@@ -142,5 +147,27 @@ func DeliverOne(ctx context.Context, cfg Config, deps Deps, env Envelope, rcpt s
 		return Outcome{}, err
 	}
 	defer st.Close()
-	return NewPipeline(cfg, st, tmpl, deps, nil).Deliver(ctx, env, raw)
+	secret, err := ReplySecret(ctx, st, cfg, deps)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return NewPipeline(cfg, st, tmpl, deps, secret, nil).Deliver(ctx, env, raw)
+}
+
+// ReplySecret is the key of the reply tokens: desk.reply_secret, else the one
+// generated into the database on first start (32 random bytes), shared by
+// every process of the desk.
+func ReplySecret(ctx context.Context, st *store.Store, cfg Config, deps Deps) ([]byte, error) {
+	if cfg.Desk.ReplySecret != "" {
+		return []byte(cfg.Desk.ReplySecret), nil
+	}
+	secret, err := st.Setting(ctx, "reply_secret", func() ([]byte, error) {
+		b := make([]byte, 32)
+		_, err := io.ReadFull(deps.Rand, b)
+		return b, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reply secret: %w", err)
+	}
+	return secret, nil
 }

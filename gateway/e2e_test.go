@@ -70,13 +70,21 @@ func TestConversationOverSMTP(t *testing.T) {
 		"In-Reply-To":    "<m1@client.example>",
 		"References":     "<TKT-1@desk.example> <m1@client.example>",
 		"Auto-Submitted": "auto-replied",
-		"Reply-To":       "<support@desk.example>",
 		"To":             "<anna@client.example>",
 		"X-Loop":         "support@desk.example",
 	} {
 		if got := h.Get(name); got != want {
 			t.Errorf("ack %s = %q, want %q", name, got, want)
 		}
+	}
+	secret, err := ReplySecret(ctx, d.Store, d.cfg, testDeps(d.clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replyTo := strings.Trim(h.Get("Reply-To"), "<>")
+	if ref, tok, ok := match.ParseReplyAddress("support@desk.example", "+", replyTo); !ok || ref != "TKT-1" ||
+		!threading.VerifyToken(secret, "TKT-1", "anna@client.example", tok) {
+		t.Errorf("ack Reply-To %q is not Anna's reply address of TKT-1", replyTo)
 	}
 	if !strings.HasPrefix(h.Get("Content-Type"), "multipart/alternative") {
 		t.Errorf("ack Content-Type = %q, want multipart/alternative", h.Get("Content-Type"))
@@ -244,4 +252,31 @@ func header(t *testing.T, raw []byte) mail.Header {
 		t.Fatalf("read relayed mail: %v", err)
 	}
 	return m.Header
+}
+
+// The reply address alone threads: a reply to it with no threading headers
+// and a new subject joins the ticket, proven; the same address used by
+// someone else proves nothing and threads nothing.
+func TestReplyTokenThreads(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	ctx := context.Background()
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail)); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := d.Store.Outbox(ctx)
+	if len(out) != 1 || !strings.HasPrefix(out[0].ReplyTo, "support+TKT-1.") {
+		t.Fatalf("outbox reply-to = %+v", out)
+	}
+	replyTo := out[0].ReplyTo
+	plain := "From: anna@client.example\nTo: " + replyTo + "\nSubject: one more thing\nMessage-ID: <t1@client.example>\n\nAlso NZ.\n"
+	if text, err := send(t, d.Addr(), "anna@client.example", []string{replyTo}, crlf(plain)); err != nil || !strings.Contains(text, "TKT-1") {
+		t.Fatalf("reply to the token address: %q %v", text, err)
+	}
+	forged := "From: mallory@evil.example\nTo: " + replyTo + "\nSubject: one more thing\nMessage-ID: <t2@evil.example>\n\nhello\n"
+	if text, err := send(t, d.Addr(), "mallory@evil.example", []string{replyTo}, crlf(forged)); err != nil || !strings.Contains(text, "TKT-2") {
+		t.Fatalf("someone else at the token address: %q %v", text, err)
+	}
+	if tk := status(t, d, 1); len(tk.Messages) != 3 {
+		t.Errorf("TKT-1 has %d messages, want mail, ack, reply", len(tk.Messages))
+	}
 }

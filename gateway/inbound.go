@@ -59,17 +59,19 @@ type Pipeline struct {
 	deps   Deps
 	queued func() // told after a commit that queued mail
 	opts   parser.Options
+	secret []byte // keys the reply tokens
 }
 
-// NewPipeline wires a pipeline; queued (may be nil) is called after each
-// commit that queued outbound mail, to wake the outbox worker.
-func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, queued func()) *Pipeline {
+// NewPipeline wires a pipeline; secret keys the reply tokens (ReplySecret);
+// queued (may be nil) is called after each commit that queued outbound mail,
+// to wake the outbox worker.
+func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, secret []byte, queued func()) *Pipeline {
 	if queued == nil {
 		queued = func() {}
 	}
 	return &Pipeline{store: st, cfg: cfg, desk: cfg.TicketDesk(), tmpl: tmpl, deps: deps, queued: queued,
 		match: threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain),
-		opts:  parserOptions(cfg)}
+		opts:  parserOptions(cfg), secret: secret}
 }
 
 // Deliver processes one mail. It returns only after the raw message and
@@ -84,11 +86,13 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	}
 	rec := rawRecord(env, msg, raw, now)
 	in := inbound(msg, env)
+	var provenRef string
+	in.Proven, provenRef = p.provenTicket(env, in.From)
 	var out Outcome
 	var queued bool
 	err := p.store.Write(ctx, func(tx *store.Tx) error {
 		out, queued = Outcome{}, false
-		return p.apply(tx, rec, msg, in, now, &out, &queued)
+		return p.apply(tx, rec, msg, in, provenRef, now, &out, &queued)
 	})
 	var refused errRefused
 	if errors.As(err, &refused) {
@@ -111,7 +115,7 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 }
 
 func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message, in ticket.Inbound,
-	now time.Time, out *Outcome, queued *bool) error {
+	provenRef string, now time.Time, out *Outcome, queued *bool) error {
 	stored, found, err := tx.RawByDedupeKey(rec.DedupeKey)
 	if err != nil {
 		return err
@@ -138,6 +142,16 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 	}
 	var dec ticket.Decision
 	m := p.match.Resolve(keys, threading.Known{ByMessageID: byID, Exists: exists})
+	if in.Proven {
+		// A valid reply token names the ticket beyond doubt.
+		if n, err := p.match.ParseRef(provenRef); err == nil {
+			if ok, err := tx.ExistingNumbers(prefix, []int64{n}); err != nil {
+				return err
+			} else if ok[n] {
+				m = threading.Match{Number: n, By: "token"}
+			}
+		}
+	}
 	var old *ticket.Ticket
 	if m.Number != 0 {
 		t, err := tx.Ticket(prefix, m.Number)
@@ -204,6 +218,19 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		*queued = true
 	}
 	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
+}
+
+// provenTicket finds a reply address among the envelope recipients whose
+// token was made for this sender: proof that the sender received mail of
+// that ticket. It returns the ticket's reference.
+func (p *Pipeline) provenTicket(env Envelope, sender string) (bool, string) {
+	for _, rcpt := range env.RcptTo {
+		ref, token, ok := p.match.ParseReplyAddress(p.desk.Address, p.cfg.Desk.SubaddressDelimiter, rcpt)
+		if ok && threading.VerifyToken(p.secret, ref, sender, token) {
+			return true, ref
+		}
+	}
+	return false, ""
 }
 
 // quotedTickets are the existing tickets a new mail names in its text (SEKO:

@@ -8,6 +8,7 @@ import (
 	"postdesk/parser"
 	"postdesk/store"
 	"postdesk/templates"
+	"postdesk/threading"
 	"postdesk/ticket"
 )
 
@@ -42,7 +43,8 @@ func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, msg *parser.Messag
 	}
 	_, err = tx.QueueMail(store.OutboxMail{
 		TicketID: t.ID, MessageRow: row.ID, Kind: string(n.Kind),
-		EnvelopeFrom: p.desk.Address, RcptTo: n.To, ReplyTo: p.desk.Address,
+		EnvelopeFrom: p.desk.Address, RcptTo: n.To,
+		ReplyTo:       threading.ReplyAddress(p.desk.Address, p.cfg.Desk.SubaddressDelimiter, t.Ref, threading.ReplyToken(p.secret, t.Ref, n.To)),
 		InReplyTo:     msg.MessageID,
 		References:    threadReferences(p.match.RootID(t.Ref), msg),
 		AutoSubmitted: "auto-replied", // RFC 3834 section 5.2: a response to a mail

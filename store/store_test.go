@@ -271,3 +271,27 @@ func TestRawDedupeAndFailedUpsert(t *testing.T) {
 		t.Fatal("second raw with the same dedupe key was stored")
 	}
 }
+
+func TestSettingIsMadeOnceAndKept(t *testing.T) {
+	s, path := openTest(t)
+	ctx := context.Background()
+	calls := 0
+	create := func() ([]byte, error) { calls++; return []byte(fmt.Sprintf("secret-%d", calls)), nil }
+	first, err := s.Setting(ctx, "reply_secret", create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	again, err := s2.Setting(ctx, "reply_secret", create)
+	if err != nil || string(again) != string(first) || calls != 1 {
+		t.Fatalf("after a restart: %q (first %q), made %d times, err %v", again, first, calls, err)
+	}
+	if _, err := s2.Setting(ctx, "other", func() ([]byte, error) { return nil, errors.New("no randomness") }); err == nil {
+		t.Fatal("a failing create was stored")
+	}
+}
