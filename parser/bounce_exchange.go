@@ -47,13 +47,10 @@ var exchangeCodes = map[string]string{
 func readExchange2003(m *bounceMail, notice string) []failure {
 	var n noticeLines
 	var other [][]string // explanation lines of each recipient
-	started, headers, exch := false, 0, false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.HasPrefix(line, "Your message")
-			continue
-		}
+	headers, exch := 0, false
+	for _, line := range noticeLinesAfter(notice, false, func(line string) bool {
+		return strings.HasPrefix(line, "Your message")
+	}) {
 		if headers < 3 {
 			t := strings.TrimSpace(line)
 			if strings.HasPrefix(t, "To:") || strings.HasPrefix(t, "Subject:") || strings.HasPrefix(t, "Sent:") {

@@ -74,17 +74,8 @@ func readExim(m *bounceMail, notice string) []failure {
 	out := []failure{{}}
 	alias := []string{""}
 	notes := [][]string{nil} // the diagnostic lines of each entry
-	started := false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			for _, s := range eximStarts {
-				if strings.Contains(line, s) {
-					started = true
-				}
-			}
-		}
-		if !started || line == "" {
+	for _, line := range noticeLinesAfter(notice, true, func(line string) bool { return containsAny(line, eximStarts) }) {
+		if line == "" {
 			continue
 		}
 		cur := &out[len(out)-1]

@@ -324,3 +324,23 @@ func smtpCommand(diag string) string {
 func isWordByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '@' || c == '.' || c == '-'
 }
+
+// noticeLinesAfter returns the lines of a notice (CR trimmed) that follow the
+// first line for which isStart holds, that line too when inclusive: most MTAs
+// write their failure list below a fixed sentence of their own.
+func noticeLinesAfter(notice string, inclusive bool, isStart func(line string) bool) []string {
+	lines := strings.Split(notice, "\n")
+	for i, line := range lines {
+		if isStart(strings.TrimRight(line, "\r")) {
+			if !inclusive {
+				i++
+			}
+			out := lines[i:]
+			for k := range out {
+				out[k] = strings.TrimRight(out[k], "\r")
+			}
+			return out
+		}
+	}
+	return nil
+}

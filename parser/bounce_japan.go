@@ -47,15 +47,15 @@ func readEZweb(m *bounceMail, notice string) []failure {
 	}
 	var n noticeLines
 	n.add(failure{})
-	started := false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			for _, p := range []string{"The user(s) ", "Your message ", "Each of the following", "<"} {
-				started = started || strings.HasPrefix(line, p)
+	for _, line := range noticeLinesAfter(notice, true, func(line string) bool {
+		for _, p := range []string{"The user(s) ", "Your message ", "Each of the following", "<"} {
+			if strings.HasPrefix(line, p) {
+				return true
 			}
 		}
-		if !started || line == "" || !isASCII(line) {
+		return false
+	}) {
+		if line == "" || !isASCII(line) {
 			continue
 		}
 		f := n.last()
@@ -127,13 +127,10 @@ var kddiMessages = []reasonText{
 // and the indented lines after it.
 func readKDDI(m *bounceMail, notice string) []failure {
 	var n noticeLines
-	started := false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.HasPrefix(line, "Your mail sent on:") || strings.HasPrefix(line, "Your mail attempted to be delivered on:")
-		}
-		if !started || line == "" {
+	for _, line := range noticeLinesAfter(notice, true, func(line string) bool {
+		return strings.HasPrefix(line, "Your mail sent on:") || strings.HasPrefix(line, "Your mail attempted to be delivered on:")
+	}) {
+		if line == "" {
 			continue
 		}
 		if _, after, ok := strings.Cut(line, " Could not be delivered to: <"); ok {

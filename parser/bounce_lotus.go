@@ -17,13 +17,9 @@ func readNotes(m *bounceMail, _ string) []failure {
 	notice, original, _ := strings.Cut(text, "------- Returned Message --------")
 	var n noticeLines
 	n.add(failure{})
-	started := false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.HasPrefix(line, "------- Failure Reasons ")
-			continue
-		}
+	for _, line := range noticeLinesAfter(notice, false, func(line string) bool {
+		return strings.HasPrefix(line, "------- Failure Reasons ")
+	}) {
 		if line == "" {
 			continue
 		}
@@ -79,13 +75,10 @@ var dominoMessages = []reasonText{
 // the text fill in the rest.
 func readDomino(m *bounceMail, notice string) []failure {
 	var out []failure
-	started, because := false, false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.HasPrefix(line, "Your message")
-			continue
-		}
+	because := false
+	for _, line := range noticeLinesAfter(notice, false, func(line string) bool {
+		return strings.HasPrefix(line, "Your message")
+	}) {
 		if line == "" {
 			continue
 		}

@@ -215,13 +215,9 @@ func isDragonFly(m *bounceMail, lower string) bool {
 // unknown hosts.
 func readDragonFly(m *bounceMail, notice string) []failure {
 	var n noticeLines
-	started := false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.HasPrefix(line, "This is the DragonFly Mail Agent ")
-			continue
-		}
+	for _, line := range noticeLinesAfter(notice, false, func(line string) bool {
+		return strings.HasPrefix(line, "This is the DragonFly Mail Agent ")
+	}) {
 		if line == "" {
 			continue
 		}

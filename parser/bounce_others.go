@@ -104,13 +104,9 @@ func readZoho(m *bounceMail, notice string) []failure {
 	}
 	var n noticeLines
 	n.add(failure{})
-	started := false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.HasPrefix(line, "This message was created automatically by mail delivery")
-			continue
-		}
+	for _, line := range noticeLinesAfter(notice, false, func(line string) bool {
+		return strings.HasPrefix(line, "This message was created automatically by mail delivery")
+	}) {
 		if line == "" {
 			continue
 		}
@@ -208,13 +204,9 @@ func isX3(m *bounceMail, lower string) bool {
 // are diagnostics, and "SMTP:RCPT" names the command.
 func readX3(m *bounceMail, notice string) []failure {
 	var n noticeLines
-	started := false
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.Contains(line, "This is an automatically generated Delivery Status Notification.")
-			continue
-		}
+	for _, line := range noticeLinesAfter(notice, false, func(line string) bool {
+		return strings.Contains(line, "This is an automatically generated Delivery Status Notification.")
+	}) {
 		if _, rest, ok := strings.Cut(line, "  * "); ok && strings.Contains(rest, "@") {
 			n.add(failure{recipient: strings.TrimSpace(rest)})
 			continue

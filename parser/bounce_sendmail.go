@@ -182,13 +182,10 @@ func readV5Sendmail(m *bounceMail, _ string) []failure {
 	var n noticeLines
 	n.add(failure{})
 	other := map[int][]string{} // lines outside a session, by entry
-	started, host, cmd := false, "", ""
-	for _, line := range strings.Split(notice, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if !started {
-			started = strings.Contains(line, "----- Transcript of session follows -----")
-			continue
-		}
+	host, cmd := "", ""
+	for _, line := range noticeLinesAfter(notice, false, func(line string) bool {
+		return strings.Contains(line, "----- Transcript of session follows -----")
+	}) {
 		if line == "" {
 			continue
 		}
