@@ -86,8 +86,8 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	}
 	rec := rawRecord(env, msg, raw, now)
 	in := inbound(msg, env)
-	var provenRef string
-	in.Proven, provenRef = p.provenTicket(env, in.From)
+	provenRef := p.provenTicket(env, in.From)
+	in.Proven = provenRef != ""
 	var out Outcome
 	var queued bool
 	err := p.store.Write(ctx, func(tx *store.Tx) error {
@@ -130,31 +130,14 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 			return err
 		}
 	}
-	prefix := p.cfg.Desk.Prefix
-	keys := p.match.Keys(msg)
-	byID, err := tx.TicketNumbersByMessageID(prefix, keys.MessageIDs)
-	if err != nil {
-		return err
-	}
-	exists, err := tx.ExistingNumbers(prefix, p.match.Candidates(keys))
+	m, err := p.resolve(tx, msg, provenRef)
 	if err != nil {
 		return err
 	}
 	var dec ticket.Decision
-	m := p.match.Resolve(keys, threading.Known{ByMessageID: byID, Exists: exists})
-	if in.Proven {
-		// A valid reply token names the ticket beyond doubt.
-		if n, err := p.match.ParseRef(provenRef); err == nil {
-			if ok, err := tx.ExistingNumbers(prefix, []int64{n}); err != nil {
-				return err
-			} else if ok[n] {
-				m = threading.Match{Number: n, By: "token"}
-			}
-		}
-	}
-	var old *ticket.Ticket
+	var old *ticket.Ticket // a closed ticket whose answer opens a linked one
 	if m.Number != 0 {
-		t, err := tx.Ticket(prefix, m.Number)
+		t, err := tx.Ticket(p.cfg.Desk.Prefix, m.Number)
 		if err != nil {
 			return err
 		}
@@ -165,43 +148,10 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		}
 	}
 	if m.Number == 0 || old != nil {
-		if m.Number == 0 {
-			if err := p.mayOpen(tx, in); err != nil {
-				return err
-			}
-		}
-		if in.Refused, err = p.refusedParticipants(tx, in); err != nil {
-			return err
-		}
-	}
-	if m.Number == 0 || old != nil {
-		var quoted []ticket.Ticket
-		if old != nil {
-			dec = ticket.OpenLinked(p.desk, *old, in, now)
-		} else {
-			dec = ticket.Open(p.desk, in, now)
-			if quoted, err = p.quotedTickets(tx, msg); err != nil {
-				return err
-			}
-			for _, q := range quoted {
-				dec.Ticket.Linked = append(dec.Ticket.Linked, q.Ref)
-			}
-		}
-		if err := tx.CreateTicket(prefix, &dec.Ticket); err != nil {
+		if dec, err = p.open(tx, msg, in, old, now); err != nil {
 			return err
 		}
 		out.Created = true
-		for _, q := range quoted {
-			if err := linkBack(tx, q, dec.Ticket.Ref, in.From, now, "mentioned by "+dec.Ticket.Ref); err != nil {
-				return err
-			}
-		}
-	}
-	if old != nil {
-		if err := linkBack(tx, *old, dec.Ticket.Ref, in.From, now,
-			"an answer to this "+string(old.Status)+" ticket opened "+dec.Ticket.Ref); err != nil {
-			return err
-		}
 	}
 	out.Ref = dec.Ticket.Ref
 	row := inboundMessage(msg, in, now)
@@ -220,17 +170,83 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
 }
 
+// resolve finds the ticket a mail belongs to (threading.Resolve), looking up
+// what its keys name; provenRef is the ticket a verified reply token names.
+func (p *Pipeline) resolve(tx *store.Tx, msg *parser.Message, provenRef string) (threading.Match, error) {
+	prefix := p.cfg.Desk.Prefix
+	keys := p.match.Keys(msg)
+	if provenRef != "" {
+		if n, err := p.match.ParseRef(provenRef); err == nil {
+			keys.Token = n
+		}
+	}
+	byID, err := tx.TicketNumbersByMessageID(prefix, keys.MessageIDs)
+	if err != nil {
+		return threading.Match{}, err
+	}
+	exists, err := tx.ExistingNumbers(prefix, p.match.Candidates(keys))
+	if err != nil {
+		return threading.Match{}, err
+	}
+	return p.match.Resolve(keys, threading.Known{ByMessageID: byID, Exists: exists}), nil
+}
+
+// open creates the ticket a mail opens: a new one (after the registration
+// policy admits the sender), linked to the tickets its text names; or, when
+// old is set, the new ticket an answer to that closed ticket opens. Links are
+// recorded on both sides.
+func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, old *ticket.Ticket,
+	now time.Time) (ticket.Decision, error) {
+	var err error
+	if old == nil {
+		if err := p.mayOpen(tx, in); err != nil {
+			return ticket.Decision{}, err
+		}
+	}
+	if in.Refused, err = p.refusedParticipants(tx, in); err != nil {
+		return ticket.Decision{}, err
+	}
+	var dec ticket.Decision
+	var quoted []ticket.Ticket
+	if old != nil {
+		dec = ticket.OpenLinked(p.desk, *old, in, now)
+	} else {
+		dec = ticket.Open(p.desk, in, now)
+		if quoted, err = p.quotedTickets(tx, msg); err != nil {
+			return ticket.Decision{}, err
+		}
+		for _, q := range quoted {
+			dec.Ticket.Linked = append(dec.Ticket.Linked, q.Ref)
+		}
+	}
+	if err := tx.CreateTicket(p.cfg.Desk.Prefix, &dec.Ticket); err != nil {
+		return ticket.Decision{}, err
+	}
+	for _, q := range quoted {
+		if err := linkBack(tx, q, dec.Ticket.Ref, in.From, now, "mentioned by "+dec.Ticket.Ref); err != nil {
+			return ticket.Decision{}, err
+		}
+	}
+	if old != nil {
+		if err := linkBack(tx, *old, dec.Ticket.Ref, in.From, now,
+			"an answer to this "+string(old.Status)+" ticket opened "+dec.Ticket.Ref); err != nil {
+			return ticket.Decision{}, err
+		}
+	}
+	return dec, nil
+}
+
 // provenTicket finds a reply address among the envelope recipients whose
 // token was made for this sender: proof that the sender received mail of
-// that ticket. It returns the ticket's reference.
-func (p *Pipeline) provenTicket(env Envelope, sender string) (bool, string) {
+// that ticket. It returns the ticket's reference, "" when there is none.
+func (p *Pipeline) provenTicket(env Envelope, sender string) string {
 	for _, rcpt := range env.RcptTo {
 		ref, token, ok := p.match.ParseReplyAddress(p.desk.Address, p.cfg.Desk.SubaddressDelimiter, rcpt)
 		if ok && threading.VerifyToken(p.secret, ref, sender, token) {
-			return true, ref
+			return ref
 		}
 	}
-	return false, ""
+	return ""
 }
 
 // quotedTickets are the existing tickets a new mail names in its text (SEKO:
@@ -323,10 +339,11 @@ func (p *Pipeline) refusedParticipants(tx *store.Tx, in ticket.Inbound) (map[str
 // requesterOrg is the organisation of a sender: their user record's, else
 // their mail domain's.
 func (p *Pipeline) requesterOrg(tx *store.Tx, from string) (*ticket.Org, error) {
-	if u, err := tx.User(from); err != nil || (u != nil && u.Org != "") {
-		if err != nil {
-			return nil, err
-		}
+	u, err := tx.User(from)
+	if err != nil {
+		return nil, err
+	}
+	if u != nil && u.Org != "" {
 		return tx.Org(u.Org)
 	}
 	return tx.OrgByDomain(ticket.Domain(from))

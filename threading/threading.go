@@ -97,6 +97,9 @@ type Keys struct {
 	MessageIDs []string
 	// SubjectRefs: ticket numbers named in the subject.
 	SubjectRefs []int64
+	// Token is the ticket number a verified reply token names (the mail
+	// came to a reply address made for its sender), 0 for none.
+	Token int64
 }
 
 // maxReferences bounds how many References are looked up; a thread deeper
@@ -133,11 +136,13 @@ type Known struct {
 type Match struct {
 	// Number is the ticket's number, 0 when the mail opens a new ticket.
 	Number int64
-	// By says which rule matched: "header", "own-message-id", "subject" or "".
+	// By says which rule matched: "token", "header", "own-message-id",
+	// "subject" or "".
 	By string
 }
 
 // Resolve picks the ticket a mail belongs to. Rules, first match wins:
+//  0. a verified reply token, for an existing ticket (proof beyond doubt);
 //  1. a Message-ID in In-Reply-To or References that the desk has stored
 //     (RFC 5322 section 3.6.4 threading, the most specific evidence);
 //  2. one of our own Message-IDs in those headers, for an existing ticket
@@ -146,6 +151,9 @@ type Match struct {
 //
 // Otherwise the mail opens a new ticket.
 func (m *Matcher) Resolve(k Keys, known Known) Match {
+	if k.Token != 0 && known.Exists[k.Token] {
+		return Match{Number: k.Token, By: "token"}
+	}
 	for _, id := range k.MessageIDs {
 		if n, ok := known.ByMessageID[id]; ok {
 			return Match{Number: n, By: "header"}
@@ -167,6 +175,9 @@ func (m *Matcher) Resolve(k Keys, known Known) Match {
 // Candidates lists the ticket numbers whose existence Resolve may ask about.
 func (m *Matcher) Candidates(k Keys) []int64 {
 	var out []int64
+	if k.Token != 0 {
+		out = append(out, k.Token)
+	}
 	for _, id := range k.MessageIDs {
 		if n, ok := m.OwnRef(id); ok && !slices.Contains(out, n) {
 			out = append(out, n)

@@ -275,6 +275,18 @@ func TestResolve(t *testing.T) {
 		want  Match
 	}{
 		{
+			name:  "verified token wins over headers and subject",
+			keys:  Keys{Token: 7, MessageIDs: []string{"a@x"}, SubjectRefs: []int64{2}},
+			known: Known{ByMessageID: map[string]int64{"a@x": 1}, Exists: map[int64]bool{1: true, 2: true, 7: true}},
+			want:  Match{Number: 7, By: "token"},
+		},
+		{
+			name:  "token of a ticket that does not exist falls through",
+			keys:  Keys{Token: 9, SubjectRefs: []int64{2}},
+			known: Known{Exists: map[int64]bool{2: true}},
+			want:  Match{Number: 2, By: "subject"},
+		},
+		{
 			name:  "header match wins over subject",
 			keys:  Keys{MessageIDs: []string{"a@x"}, SubjectRefs: []int64{2}},
 			known: Known{ByMessageID: map[string]int64{"a@x": 1}, Exists: map[int64]bool{1: true, 2: true}},
@@ -376,6 +388,7 @@ func TestCandidates(t *testing.T) {
 			[]int64{3, 1, 5, 6},
 		},
 		{"subject only", Keys{SubjectRefs: []int64{4, 2}}, []int64{4, 2}},
+		{"token first, each once", Keys{Token: 2, SubjectRefs: []int64{4, 2}}, []int64{2, 4}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
