@@ -1,0 +1,108 @@
+package gateway
+
+import (
+	"postdesk/parser"
+	"postdesk/store"
+	"postdesk/ticket"
+	"time"
+)
+
+// quotedTickets are the existing tickets a new mail names in its text (SEKO:
+// "if you have the OPSD number of the previous request, include it").
+func (p *Pipeline) quotedTickets(tx *store.Tx, msg *parser.Message) ([]ticket.Ticket, error) {
+	refs := p.match.SubjectRefs(msg.Text)
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	exists, err := tx.ExistingNumbers(p.cfg.Desk.Prefix, refs)
+	if err != nil {
+		return nil, err
+	}
+	var out []ticket.Ticket
+	for _, n := range refs {
+		if !exists[n] {
+			continue
+		}
+		t, err := tx.Ticket(p.cfg.Desk.Prefix, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// linkBack links the older ticket t to the new ticket ref and says so in its
+// history; t itself is not otherwise changed.
+func linkBack(tx *store.Tx, t ticket.Ticket, ref, actor string, now time.Time, reason string) error {
+	if err := tx.Link(t.ID, ref, now); err != nil {
+		return err
+	}
+	return tx.AddEvents(t.ID, 0, []ticket.Event{{At: now, Actor: actor, Type: ticket.EventLinked, Reason: reason}})
+}
+
+// mayOpen applies the desk's registration policy to a mail that would open
+// a new ticket; a refusal says why and how to register. Answers on existing
+// tickets are never refused here.
+func (p *Pipeline) mayOpen(tx *store.Tx, in ticket.Inbound) error {
+	if p.cfg.Desk.Registration == ticket.RegistrationOpen {
+		return nil
+	}
+	user, err := tx.User(in.From)
+	if err != nil {
+		return err
+	}
+	org, err := tx.OrgByDomain(ticket.Domain(in.From))
+	if err != nil {
+		return err
+	}
+	if ok, reason := ticket.MayOpen(p.cfg.Desk.Registration, in.From, user, org); !ok {
+		return errRefused{reason: reason, help: p.cfg.Desk.RegistrationHelp}
+	}
+	return nil
+}
+
+// refusedParticipants applies the participant policy to the addresses a
+// new ticket's mail copied: those it keeps out, with the reason.
+func (p *Pipeline) refusedParticipants(tx *store.Tx, in ticket.Inbound) (map[string]string, error) {
+	refused := map[string]string{}
+	if len(in.Cc) == 0 {
+		return refused, nil
+	}
+	if !p.cfg.Desk.CCParticipants {
+		for _, a := range in.Cc {
+			refused[a] = "this desk does not make copied addresses participants"
+		}
+		return refused, nil
+	}
+	if p.cfg.Desk.Participants == ticket.ParticipantsAnyone {
+		return refused, nil
+	}
+	org, err := p.requesterOrg(tx, in.From)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range in.Cc {
+		user, err := tx.User(a)
+		if err != nil {
+			return nil, err
+		}
+		if ok, reason := ticket.MayParticipate(p.cfg.Desk.Participants, org, a, user); !ok {
+			refused[a] = reason
+		}
+	}
+	return refused, nil
+}
+
+// requesterOrg is the organisation of a sender: their user record's, else
+// their mail domain's.
+func (p *Pipeline) requesterOrg(tx *store.Tx, from string) (*ticket.Org, error) {
+	u, err := tx.User(from)
+	if err != nil {
+		return nil, err
+	}
+	if u != nil && u.Org != "" {
+		return tx.Org(u.Org)
+	}
+	return tx.OrgByDomain(ticket.Domain(from))
+}
