@@ -1,10 +1,11 @@
 package gateway
 
 import (
+	"time"
+
 	"postdesk/parser"
 	"postdesk/store"
 	"postdesk/ticket"
-	"time"
 )
 
 // quotedTickets are the existing tickets a new mail names in its text (SEKO:
