@@ -179,16 +179,11 @@ func files(env *enmime.Envelope, implicitText map[*enmime.Part]bool) []Attachmen
 		}
 	}
 	var out []Attachment
-	var walk func(p *enmime.Part)
-	walk = func(p *enmime.Part) {
-		for ; p != nil; p = p.NextSibling {
-			if inline, ok := kind[p]; ok {
-				out = append(out, attachment(p, inline))
-			}
-			walk(p.FirstChild)
+	walkParts(env.Root, func(p *enmime.Part) {
+		if inline, ok := kind[p]; ok {
+			out = append(out, attachment(p, inline))
 		}
-	}
-	walk(env.Root)
+	})
 	return out
 }
 
@@ -448,17 +443,12 @@ func sentBytes(s string) (b []byte, ok bool) {
 // bytes in such text are the sender's undeclared charset.
 func noDeclaredCharset(root *enmime.Part) bool {
 	undeclared := true
-	var walk func(p *enmime.Part)
-	walk = func(p *enmime.Part) {
-		for ; p != nil; p = p.NextSibling {
-			cs := strings.ToLower(p.Charset)
-			if cs != "" && cs != "us-ascii" && cs != "ascii" && (p.ContentType == "" || strings.HasPrefix(p.ContentType, "text/")) {
-				undeclared = false
-			}
-			walk(p.FirstChild)
+	walkParts(root, func(p *enmime.Part) {
+		cs := strings.ToLower(p.Charset)
+		if cs != "" && cs != "us-ascii" && cs != "ascii" && (p.ContentType == "" || strings.HasPrefix(p.ContentType, "text/")) {
+			undeclared = false
 		}
-	}
-	walk(root)
+	})
 	return undeclared
 }
 

@@ -13,26 +13,27 @@ import (
 	"github.com/jhillyerd/enmime/v2"
 )
 
+// walkParts calls visit for root and every part below it, depth first, in
+// the order they stand in the mail.
+func walkParts(root *enmime.Part, visit func(p *enmime.Part)) {
+	for p := root; p != nil; p = p.NextSibling {
+		visit(p)
+		walkParts(p.FirstChild, visit)
+	}
+}
+
 // implicitTextParts returns the leaf parts that carry no Content-Type and are
 // therefore text/plain (RFC 2045 section 5.2), except inside
 // multipart/digest, where the default is message/rfc822 (RFC 2046 section
 // 5.1.5). enmime leaves their content out of the text body.
 func implicitTextParts(root *enmime.Part) map[*enmime.Part]bool {
 	out := map[*enmime.Part]bool{}
-	var walk func(p *enmime.Part)
-	walk = func(p *enmime.Part) {
-		for ; p != nil; p = p.NextSibling {
-			if p.FirstChild != nil {
-				walk(p.FirstChild)
-				continue
-			}
-			if p != root && p.ContentType == "" && p.Disposition != "attachment" &&
-				(p.Parent == nil || p.Parent.ContentType != "multipart/digest") {
-				out[p] = true
-			}
+	walkParts(root, func(p *enmime.Part) {
+		if p.FirstChild == nil && p != root && p.ContentType == "" && p.Disposition != "attachment" &&
+			(p.Parent == nil || p.Parent.ContentType != "multipart/digest") {
+			out[p] = true
 		}
-	}
-	walk(root)
+	})
 	return out
 }
 
@@ -45,21 +46,13 @@ func mixedText(root *enmime.Part, implicit map[*enmime.Part]bool, enmimeText str
 		return enmimeText
 	}
 	var texts []string
-	var walk func(p *enmime.Part)
-	walk = func(p *enmime.Part) {
-		for ; p != nil; p = p.NextSibling {
-			if p.FirstChild != nil {
-				walk(p.FirstChild)
-				continue
-			}
-			if (implicit[p] || p.ContentType == "text/plain") && p.Disposition != "attachment" {
-				if t := strings.TrimSpace(string(p.Content)); t != "" {
-					texts = append(texts, t)
-				}
+	walkParts(root, func(p *enmime.Part) {
+		if p.FirstChild == nil && (implicit[p] || p.ContentType == "text/plain") && p.Disposition != "attachment" {
+			if t := strings.TrimSpace(string(p.Content)); t != "" {
+				texts = append(texts, t)
 			}
 		}
-	}
-	walk(root)
+	})
 	if len(texts) == 0 {
 		return enmimeText
 	}
