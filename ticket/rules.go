@@ -175,9 +175,9 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 	return dec
 }
 
-// AddReply decides what an inbound mail threaded onto ticket t does: it is
-// added to the ticket's conversation. State changes by reply arrive with the
-// lifecycle rules; automated mail never changes a ticket.
+// AddReply records an inbound mail threaded onto ticket t as part of its
+// conversation, without changing its state; CustomerReply builds on it and
+// applies the desk's reply policy.
 func AddReply(d Desk, t Ticket, in Inbound, now time.Time) Decision {
 	t.UpdatedAt = now
 	reason := "reply " + in.MessageID

@@ -11,7 +11,7 @@ import (
 // database and appear in JSON, so they never change once released.
 type Status string
 
-// The lifecycle states (see DESIGN.md; the transitions arrive with issue 4).
+// The lifecycle states; lifecycle.go holds the transitions between them.
 const (
 	StatusNew             Status = "new"
 	StatusAssigned        Status = "assigned"
