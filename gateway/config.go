@@ -76,6 +76,21 @@ type DeskConfig struct {
 	// "support+TKT-12.<token>@domain" (RFC 5233).
 	ReplySecret         string `toml:"reply_secret"`
 	SubaddressDelimiter string `toml:"subaddress_delimiter"`
+	// ControlAddress takes mail of commands for several tickets
+	// ("#ticket TKT-12" selects, "#thanks" ends), debbugs style; "" means
+	// control@<domain>.
+	ControlAddress string `toml:"control_address"`
+	// CommandLanguages are the languages whose words the desk accepts for
+	// mail commands besides English ("#erledigt", "#risolto").
+	CommandLanguages []string `toml:"command_languages"`
+	// Strangers is what a mail that names a ticket (in its subject or
+	// headers) does when its sender is not allowed on that ticket:
+	// "new_ticket" opens a new one, "refuse" refuses it with 550.
+	Strangers string `toml:"strangers"`
+	// TrustedAuthservIDs are the authserv-ids (RFC 8601) of the MTAs in
+	// front of the desk whose Authentication-Results header is believed;
+	// such an MTA must remove headers of that name arriving from outside.
+	TrustedAuthservIDs []string `toml:"trusted_authserv_ids"`
 }
 
 // FormFields is the form the desk reads from mail: Fields, else the shipped
@@ -96,6 +111,12 @@ type SMTPConfig struct {
 	MaxRecipients   int           `toml:"max_recipients"`
 	ReadTimeout     time.Duration `toml:"read_timeout"`
 	WriteTimeout    time.Duration `toml:"write_timeout"`
+	// SubmissionListen, when set, is a second listener where agents submit
+	// command mail with SMTP AUTH (RFC 4954), offered only after STARTTLS
+	// (RFC 3207) with the certificate in TLSCert and TLSKey (PEM files).
+	SubmissionListen string `toml:"submission_listen"`
+	TLSCert          string `toml:"tls_cert"`
+	TLSKey           string `toml:"tls_key"`
 }
 
 // DatabaseConfig is the SQLite file.
@@ -133,7 +154,8 @@ func DefaultConfig() Config {
 			DefaultPriority: "normal", Language: "en", Fields: []parser.FieldSpec{}, Reopen: ticket.ReopenTicket,
 			Registration: ticket.RegistrationOpen, Participants: ticket.ParticipantsAnyone, CCParticipants: true,
 			MaxSeverity: 9, Priorities: []string{}, Categories: []string{}, Departments: []string{},
-			SubaddressDelimiter: "+"},
+			SubaddressDelimiter: "+", CommandLanguages: []string{"en"}, Strangers: StrangersNewTicket,
+			TrustedAuthservIDs: []string{}},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
@@ -199,6 +221,21 @@ func (o Overrides) Apply(cfg *Config) error {
 		cfg.Relay.Host, cfg.Relay.Port = host, p
 	}
 	return cfg.Validate()
+}
+
+// What a stranger's mail naming a ticket does (DeskConfig.Strangers).
+const (
+	StrangersNewTicket = "new_ticket"
+	StrangersRefuse    = "refuse"
+)
+
+// ControlAddress is the address for command mail: desk.control_address, or
+// control@<desk.domain>.
+func (c Config) ControlAddress() string {
+	if c.Desk.ControlAddress != "" {
+		return strings.ToLower(c.Desk.ControlAddress)
+	}
+	return "control@" + strings.ToLower(c.Desk.Domain)
 }
 
 // DeskAddress is the support address: desk.address, or support@<desk.domain>.
@@ -282,6 +319,25 @@ func (c Config) Validate() error {
 	}
 	if c.Desk.ReopenWindowDays > 0 && c.Desk.Reopen != ticket.ReopenTicket {
 		bad("desk.reopen_window_days", "a window applies only where desk.reopen = %q; this desk never reopens", ticket.ReopenTicket)
+	}
+	if a := c.ControlAddress(); strings.Count(a, "@") != 1 || strings.ContainsAny(a, " <>+") || a == c.DeskAddress() {
+		bad("desk.control_address", "%q must be a plain address other than the support address", a)
+	}
+	for _, l := range c.Desk.CommandLanguages {
+		if !slices.Contains(ticket.Languages, l) {
+			bad("desk.command_languages", "%q is not one of %v", l, ticket.Languages)
+		}
+	}
+	if c.Desk.Strangers != StrangersNewTicket && c.Desk.Strangers != StrangersRefuse {
+		bad("desk.strangers", "%q must be %q or %q", c.Desk.Strangers, StrangersNewTicket, StrangersRefuse)
+	}
+	if c.SMTP.SubmissionListen != "" {
+		if _, _, err := net.SplitHostPort(c.SMTP.SubmissionListen); err != nil {
+			bad("smtp.submission_listen", "%q must be HOST:PORT", c.SMTP.SubmissionListen)
+		}
+		if c.SMTP.TLSCert == "" || c.SMTP.TLSKey == "" {
+			bad("smtp.submission_listen", "needs smtp.tls_cert and smtp.tls_key: AUTH is offered only after STARTTLS")
+		}
 	}
 	if c.SMTP.Listen == "" {
 		bad("smtp.listen", "must be HOST:PORT")

@@ -122,7 +122,7 @@ func TestOutboxSurvivesRestartAndRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := Start(context.Background(), cfg, testDeps(clock), ln)
+	second, err := Start(context.Background(), cfg, testDeps(clock, &fakeDNS{}), ln)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func (d *desk) ticket(t *testing.T, ref string) ticket.Ticket {
 func (d *desk) set(t *testing.T, ref string, c ticket.Change) {
 	t.Helper()
 	c.Actor = "agent@" + d.cfg.Desk.Domain
-	if err := SetTicket(context.Background(), &bytes.Buffer{}, d.Store, d.cfg, testDeps(d.clock), SetRequest{Ref: ref, Change: c}); err != nil {
+	if err := SetTicket(context.Background(), &bytes.Buffer{}, d.Store, d.cfg, testDeps(d.clock, d.dns), SetRequest{Ref: ref, Change: c}); err != nil {
 		t.Fatal(err)
 	}
 }

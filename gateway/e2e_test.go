@@ -77,7 +77,7 @@ func TestConversationOverSMTP(t *testing.T) {
 			t.Errorf("ack %s = %q, want %q", name, got, want)
 		}
 	}
-	secret, err := ReplySecret(ctx, d.Store, d.cfg, testDeps(d.clock))
+	secret, err := ReplySecret(ctx, d.Store, d.cfg, testDeps(d.clock, d.dns))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,6 +126,7 @@ type desk struct {
 	cfg   Config
 	clock *fakeClock
 	relay *relay
+	dns   *fakeDNS
 }
 
 // testConfig is the default desk with its database in a temporary folder.
@@ -138,12 +139,36 @@ func testConfig(t *testing.T) Config {
 	return cfg
 }
 
-func testDeps(clock *fakeClock) Deps {
+// fakeDNS answers TXT queries from a table, so DKIM tests need no network.
+type fakeDNS struct {
+	mu  sync.Mutex
+	txt map[string][]string
+}
+
+func (f *fakeDNS) Set(name string, records ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.txt == nil {
+		f.txt = map[string][]string{}
+	}
+	f.txt[name] = records
+}
+
+func (f *fakeDNS) LookupTXT(_ context.Context, name string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if r, ok := f.txt[name]; ok {
+		return r, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
+
+func testDeps(clock *fakeClock, dns *fakeDNS) Deps {
 	level := slog.LevelError
 	if testing.Verbose() {
 		level = slog.LevelDebug
 	}
-	return Deps{Now: clock.Now, Rand: rand.NewChaCha8([32]byte{1}),
+	return Deps{Now: clock.Now, Rand: rand.NewChaCha8([32]byte{1}), LookupTXT: dns.LookupTXT,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))}
 }
 
@@ -151,7 +176,7 @@ func testDeps(clock *fakeClock) Deps {
 // (withRelay) or stays in the outbox.
 func startDesk(t testing.TB, cfg Config, withRelay bool) *desk {
 	t.Helper()
-	d := &desk{cfg: cfg, clock: &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}
+	d := &desk{cfg: cfg, clock: &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}, dns: &fakeDNS{}}
 	if withRelay {
 		d.relay = startRelay(t)
 		host, port, _ := net.SplitHostPort(d.relay.addr)
@@ -162,7 +187,7 @@ func startDesk(t testing.TB, cfg Config, withRelay bool) *desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Daemon, err = Start(context.Background(), d.cfg, testDeps(d.clock), ln)
+	d.Daemon, err = Start(context.Background(), d.cfg, testDeps(d.clock, d.dns), ln)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}

@@ -24,6 +24,9 @@ type Deps struct {
 	Now  func() time.Time
 	Rand io.Reader
 	Log  *slog.Logger
+	// LookupTXT answers DNS TXT queries (DKIM keys, RFC 6376 section 3.6.2);
+	// the daemon passes net.DefaultResolver.LookupTXT, tests a table.
+	LookupTXT func(ctx context.Context, name string) ([]string, error)
 }
 
 // clock reads the time at the precision postdesk records: whole seconds, UTC.
@@ -37,6 +40,9 @@ type Envelope struct {
 	RcptTo   []string
 	// Remote is the client's address, for the log.
 	Remote string
+	// AuthUser is the identity the client proved with SMTP AUTH on the
+	// submission listener (RFC 4954); "" on the public listener.
+	AuthUser string
 }
 
 // Outcome says what a delivered mail did.

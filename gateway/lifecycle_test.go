@@ -27,7 +27,7 @@ func reply(t *testing.T, d *desk, n int, id, text string) string {
 func set(t *testing.T, d *desk, ref string, c ticket.Change) error {
 	t.Helper()
 	c.Actor = "agent@desk.example"
-	return SetTicket(context.Background(), &bytes.Buffer{}, d.Store, d.cfg, testDeps(d.clock), SetRequest{Ref: ref, Change: c})
+	return SetTicket(context.Background(), &bytes.Buffer{}, d.Store, d.cfg, testDeps(d.clock, d.dns), SetRequest{Ref: ref, Change: c})
 }
 
 func status(t *testing.T, d *desk, n int64) ticket.Ticket {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -69,7 +70,7 @@ type exitCode struct {
 func (e exitCode) Error() string { return e.err.Error() }
 
 func deps() gateway.Deps {
-	return gateway.Deps{Now: time.Now, Rand: rand.Reader,
+	return gateway.Deps{Now: time.Now, Rand: rand.Reader, LookupTXT: net.DefaultResolver.LookupTXT,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 }
 
