@@ -74,6 +74,7 @@ type NoticeKind string
 // Notice kinds.
 const (
 	NoticeAcknowledgement NoticeKind = "ack"
+	NoticeEscalation      NoticeKind = "escalation" // to the account manager (SEKO)
 )
 
 // Notice is a mail the rules ask to send because of a decision. The gateway

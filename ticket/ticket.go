@@ -132,6 +132,9 @@ const (
 	EventNote         EventType = "note"
 	EventLinked       EventType = "linked"
 	EventParticipant  EventType = "participant"
+	EventChanged      EventType = "changed"   // severity, priority, category or department
+	EventEscalated    EventType = "escalated" // with the reason
+	EventCommands     EventType = "commands"  // a mail's commands, refused: why
 )
 
 // Event is one line of a ticket's history: who did what, when and why.
