@@ -142,8 +142,8 @@ func TestSubjectReferenceThreads(t *testing.T) {
 		{"[TKT-99] something else", "TKT-2"},
 		{"about TKT-12 and more", "TKT-3"},
 	} {
-		raw := fmt.Sprintf("From: carla@client.example\nTo: support@desk.example\nSubject: %s\nMessage-ID: <s%d@client.example>\n\nbody\n", tc.subject, i)
-		text, err := send(t, d.Addr(), "carla@client.example", []string{"support@desk.example"}, crlf(raw))
+		raw := fmt.Sprintf("From: anna@client.example\nTo: support@desk.example\nSubject: %s\nMessage-ID: <s%d@client.example>\n\nbody\n", tc.subject, i)
+		text, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(raw))
 		if err != nil || !strings.Contains(text, tc.wantRef) {
 			t.Errorf("%q: reply %q, %v; want %s", tc.subject, text, err, tc.wantRef)
 		}

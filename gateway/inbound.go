@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +67,7 @@ type Pipeline struct {
 	queued func() // told after a commit that queued mail
 	opts   parser.Options
 	secret []byte // keys the reply tokens
+	words  ticket.Words
 }
 
 // NewPipeline wires a pipeline; secret keys the reply tokens (ReplySecret);
@@ -77,7 +79,7 @@ func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, se
 	}
 	return &Pipeline{store: st, cfg: cfg, desk: cfg.TicketDesk(), tmpl: tmpl, deps: deps, queued: queued,
 		match: threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain),
-		opts:  parserOptions(cfg), secret: secret}
+		opts:  parserOptions(cfg), secret: secret, words: ticket.CommandWords(cfg.Desk.CommandLanguages)}
 }
 
 // Deliver processes one mail. It returns only after the raw message and
@@ -92,13 +94,17 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	}
 	rec := rawRecord(env, msg, raw, now)
 	in := inbound(msg, env)
-	provenRef := p.provenTicket(env, in.From)
-	in.Proven = provenRef != ""
+	cm := commandMail{block: ticket.ReadCommands(msg.Reply.NewText, p.words), control: p.isControl(env),
+		tokenRef: p.provenTicket(env, in.From)}
+	in.Proven = cm.tokenRef != ""
+	if cm.has() {
+		cm.proof = p.senderProof(ctx, env, raw, in.From)
+	}
 	var out Outcome
 	var queued bool
 	err := p.store.Write(ctx, func(tx *store.Tx) error {
 		out, queued = Outcome{}, false
-		return p.apply(tx, rec, msg, in, provenRef, now, &out, &queued)
+		return p.apply(tx, rec, msg, in, cm, now, &out, &queued)
 	})
 	var refused errRefused
 	if errors.As(err, &refused) {
@@ -121,7 +127,7 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 }
 
 func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message, in ticket.Inbound,
-	provenRef string, now time.Time, out *Outcome, queued *bool) error {
+	cm commandMail, now time.Time, out *Outcome, queued *bool) error {
 	stored, found, err := tx.RawByDedupeKey(rec.DedupeKey)
 	if err != nil {
 		return err
@@ -136,44 +142,136 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 			return err
 		}
 	}
-	m, err := p.resolve(tx, msg, provenRef)
+	if cm.control {
+		return p.applyControl(tx, rawID, msg, in, cm, now, out, queued)
+	}
+	user, err := tx.User(in.From)
+	if err != nil {
+		return err
+	}
+	t, found, err := p.threadedTicket(tx, msg, in, user, cm.tokenRef)
 	if err != nil {
 		return err
 	}
 	var dec ticket.Decision
+	var eff effects
 	var old *ticket.Ticket // a closed ticket whose answer opens a linked one
-	if m.Number != 0 {
-		t, err := tx.Ticket(p.cfg.Desk.Prefix, m.Number)
-		if err != nil {
+	if found {
+		if dec, eff, err = p.onTicket(tx, t, in, user, cm, now); err != nil {
 			return err
 		}
-		if dec = ticket.CustomerReply(p.desk, t, in, now); dec.OpenLinked {
+		if dec.OpenLinked {
 			old = &t
 		} else if err := tx.UpdateTicket(dec.Ticket); err != nil {
 			return err
 		}
 	}
-	if m.Number == 0 || old != nil {
+	if !found || old != nil {
 		if dec, err = p.open(tx, msg, in, old, now); err != nil {
 			return err
 		}
 		out.Created = true
+		if dec, eff, err = p.commandsOnNew(tx, dec, in, user, cm, now); err != nil {
+			return err
+		}
 	}
 	out.Ref = dec.Ticket.Ref
 	row := inboundMessage(msg, in, now)
+	row.Internal = eff.internal
 	if err := tx.AddMessage(dec.Ticket.ID, rawID, &row); err != nil {
 		return err
 	}
 	if err := tx.AddEvents(dec.Ticket.ID, row.ID, dec.Events); err != nil {
 		return err
 	}
+	if err := p.writeEffects(tx, dec.Ticket, eff, in.From, now); err != nil {
+		return err
+	}
+	if err := p.queueAll(tx, dec, eff, msg, in, user, now, queued); err != nil {
+		return err
+	}
+	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
+}
+
+// queueAll queues the mail a decision asks for: its notices, an agent's
+// answer, and the transcript of the mail's commands (never to automated
+// mail, RFC 3834 section 2).
+func (p *Pipeline) queueAll(tx *store.Tx, dec ticket.Decision, eff effects, msg *parser.Message, in ticket.Inbound,
+	user *ticket.User, now time.Time, queued *bool) error {
 	for _, n := range dec.Notices {
-		if err := p.queueNotice(tx, dec.Ticket, msg, n, now); err != nil {
+		if err := p.queueNotice(tx, dec.Ticket, msg, n, noticeText{Reason: dec.Ticket.EscalationReason}, now); err != nil {
 			return err
 		}
 		*queued = true
 	}
-	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
+	if eff.answer != "" {
+		if err := p.queueAnswer(tx, dec.Ticket, msg, in, user, eff.answer, now); err != nil {
+			return err
+		}
+		*queued = true
+	}
+	if eff.transcript != "" && ticket.NoAutoAnswer(p.desk, in) == "" {
+		if err := p.queueNotice(tx, dec.Ticket, msg, ticket.Notice{Kind: ticket.NoticeTranscript, To: in.From},
+			noticeText{Text: eff.transcript}, now); err != nil {
+			return err
+		}
+		*queued = true
+	}
+	return nil
+}
+
+// threadedTicket finds the existing ticket a mail belongs to, if any. A
+// sender who may not take part in that ticket (not its requester, a
+// participant or staff, and holding no reply token for it) is a stranger:
+// the mail opens a new ticket, or is refused (desk.strangers), and nothing
+// of the old ticket reaches them. Automated mail (bounces, auto-replies)
+// still joins the ticket it names: it changes nothing and is never answered.
+func (p *Pipeline) threadedTicket(tx *store.Tx, msg *parser.Message, in ticket.Inbound, user *ticket.User,
+	tokenRef string) (ticket.Ticket, bool, error) {
+	m, err := p.resolve(tx, msg, tokenRef)
+	if err != nil || m.Number == 0 {
+		return ticket.Ticket{}, false, err
+	}
+	t, err := tx.Ticket(p.cfg.Desk.Prefix, m.Number)
+	if err != nil {
+		return ticket.Ticket{}, false, err
+	}
+	if m.By == "token" || mayTakePart(t, in.From, user) || in.Automated != "" || in.NullSender {
+		return t, true, nil
+	}
+	p.deps.Log.Info("stranger names a ticket", "from", in.From, "ref", t.Ref, "by", m.By, "policy", p.cfg.Desk.Strangers)
+	if p.cfg.Desk.Strangers == StrangersRefuse {
+		return ticket.Ticket{}, false, errRefused{reason: "<" + in.From + "> does not take part in the ticket this mail answers",
+			help: "Write a new mail without its reference number, or ask the ticket's requester to share it with you."}
+	}
+	return ticket.Ticket{}, false, nil
+}
+
+// commandsOnNew applies the commands of a mail that opened a new ticket
+// (its sender is the requester), all or nothing like any other.
+func (p *Pipeline) commandsOnNew(tx *store.Tx, dec ticket.Decision, in ticket.Inbound, user *ticket.User,
+	cm commandMail, now time.Time) (ticket.Decision, effects, error) {
+	var eff effects
+	if len(cm.block.Commands) == 0 || in.Automated != "" || in.NullSender {
+		return dec, eff, nil
+	}
+	s := ticket.Sender{Email: in.From, User: user, Proof: cm.proofFor(dec.Ticket.Ref)}
+	a, err := p.runCommands(tx, dec.Ticket, s, cm.block.Commands, now)
+	if err != nil {
+		return dec, eff, err
+	}
+	eff.transcript = p.transcriptText(tx, []ticket.Applied{a}, s)
+	if !a.OK {
+		dec.Events = append(dec.Events, ticket.Event{At: now, Actor: in.From, Type: ticket.EventCommands,
+			Reason: "commands refused: " + firstRefusal(a.Results)})
+		return dec, eff, nil
+	}
+	eff.internal, eff.linked = a.Internal, a.Linked
+	eff.participants = !slices.Equal(a.Ticket.Participants, dec.Ticket.Participants)
+	dec.Ticket = a.Ticket
+	dec.Events = append(dec.Events, a.Events...)
+	dec.Notices = append(dec.Notices, a.Notices...)
+	return dec, eff, tx.UpdateTicket(dec.Ticket)
 }
 
 // resolve finds the ticket a mail belongs to (threading.Resolve), looking up

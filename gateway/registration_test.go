@@ -32,10 +32,11 @@ func TestRegisteredOnly(t *testing.T) {
 	if raws, _ := d.Store.RawMessages(ctx, ""); len(raws) != 0 {
 		t.Fatalf("a refused mail was kept: %+v", raws)
 	}
-	if _, err := send(t, d.Addr(), "giulia@client.example", []string{"support@desk.example"}, mailFrom("giulia@client.example", 2)); err != nil {
+	opening := crlf("From: giulia@client.example\nTo: support@desk.example\nCc: mario@client.example\nSubject: labels not printing\nMessage-ID: <reg2@x.example>\n\nhelp\n")
+	if _, err := send(t, d.Addr(), "giulia@client.example", []string{"support@desk.example"}, opening); err != nil {
 		t.Fatalf("registered user refused: %v", err)
 	}
-	// An unregistered person may still answer on an existing ticket.
+	// An unregistered participant may still answer on an existing ticket.
 	answer := crlf("From: mario@client.example\nTo: support@desk.example\nSubject: Re: [TKT-1] labels\nMessage-ID: <reg3@x.example>\n\nsame here\n")
 	if _, err := send(t, d.Addr(), "mario@client.example", []string{"support@desk.example"}, answer); err != nil {
 		t.Fatalf("answer on an existing ticket refused: %v", err)

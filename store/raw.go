@@ -69,8 +69,12 @@ func (t *Tx) InsertRaw(r RawMessage) (int64, error) {
 
 // MarkRawProcessed records that raw message id made or changed ticketID.
 func (t *Tx) MarkRawProcessed(id, ticketID int64) error {
+	var tid any
+	if ticketID != 0 {
+		tid = ticketID
+	}
 	_, err := t.tx.ExecContext(t.ctx, `UPDATE raw_messages SET state = ?, error = '', ticket_id = ? WHERE id = ?`,
-		RawProcessed, ticketID, id)
+		RawProcessed, tid, id)
 	if err != nil {
 		return fmt.Errorf("mark raw message processed: %w", err)
 	}

@@ -156,7 +156,7 @@ func (s *Store) Ticket(ctx context.Context, prefix string, number int64) (ticket
 
 func (s *Store) messages(ctx context.Context, ticketID int64) ([]ticket.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, direction, message_id, from_addr, to_addrs, cc_addrs,
-		subject, text_body, new_text, html_body, problems, forwarded, created_at FROM messages WHERE ticket_id = ? ORDER BY id`, ticketID)
+		subject, text_body, new_text, html_body, problems, forwarded, internal, created_at FROM messages WHERE ticket_id = ? ORDER BY id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
 	}
@@ -166,7 +166,7 @@ func (s *Store) messages(ctx context.Context, ticketID int64) ([]ticket.Message,
 		var m ticket.Message
 		var to, cc, problems, forwarded, created string
 		if err := rows.Scan(&m.ID, &m.Direction, &m.MessageID, &m.From, &to, &cc, &m.Subject, &m.Text,
-			&m.NewText, &m.HTML, &problems, &forwarded, &created); err != nil {
+			&m.NewText, &m.HTML, &problems, &forwarded, &m.Internal, &created); err != nil {
 			return nil, fmt.Errorf("read messages: %w", err)
 		}
 		if err := unmarshalAll([]string{to, cc, problems, forwarded}, &m.To, &m.Cc, &m.Problems, &m.Forwarded); err != nil {

@@ -155,10 +155,10 @@ func (t *Tx) AddMessage(ticketID, rawID int64, m *ticket.Message) error {
 		forwarded = []byte("[]")
 	}
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages (ticket_id, direction, raw_id, message_id, from_addr,
-		to_addrs, cc_addrs, subject, text_body, new_text, html_body, problems, forwarded, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		to_addrs, cc_addrs, subject, text_body, new_text, html_body, problems, forwarded, internal, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ticketID, string(m.Direction), raw, m.MessageID, m.From, string(to), string(cc), m.Subject, m.Text, m.NewText,
-		m.HTML, string(problems), string(forwarded), ts(m.CreatedAt))
+		m.HTML, string(problems), string(forwarded), m.Internal, ts(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}

@@ -30,6 +30,16 @@ type Data struct {
 	// ReplyMarker is the line above which a customer's reply is read
 	// (parser.ReplyMarker); it heads every mail one may answer.
 	ReplyMarker string
+	// Text is the notice's own content, preformatted: an agent's answer,
+	// a command transcript.
+	Text string
+	// Author is who wrote Text (an agent's name or address).
+	Author string
+	// Status describes the ticket's state ("in_progress, severity 2").
+	Status string
+	// Reason is why it happened (an escalation's reason).
+	Reason    string
+	Requester string
 }
 
 // Rendered is one mail's subject and bodies.

@@ -161,7 +161,7 @@ func (r *cmdRun) one(c Command) (string, error) {
 		return "", fmt.Errorf("%s belongs in a mail to the control address", c.Word())
 	case CmdStatus:
 		if c.Args == "" {
-			return fmt.Sprintf("%s is %s", t.Ref, describe(*t)), nil
+			return fmt.Sprintf("%s is %s", t.Ref, Describe(*t)), nil
 		}
 		if err := staffOnly(); err != nil {
 			return "", fmt.Errorf("only agents set a state; write #status alone to see it, or %s", strings.Join(customerCommands(r.w), ", "))
@@ -255,7 +255,7 @@ func (r *cmdRun) set(c Change) (string, error) {
 	}
 	r.a.Ticket = dec.Ticket
 	r.a.Events = append(r.a.Events, dec.Events...)
-	return fmt.Sprintf("%s is %s", dec.Ticket.Ref, describe(dec.Ticket)), nil
+	return fmt.Sprintf("%s is %s", dec.Ticket.Ref, Describe(dec.Ticket)), nil
 }
 
 // move changes the state for a customer command (the customer's own moves
@@ -264,7 +264,7 @@ func (r *cmdRun) move(to Status, res Resolution, reason string) (string, error) 
 	t := &r.a.Ticket
 	r.event(EventStatus, t.Status, to, reason)
 	t.Status, t.Resolution = to, res
-	return fmt.Sprintf("%s is %s", t.Ref, describe(*t)), nil
+	return fmt.Sprintf("%s is %s", t.Ref, Describe(*t)), nil
 }
 
 func (r *cmdRun) assign(arg string) (string, error) {
@@ -330,9 +330,9 @@ func (r *cmdRun) field(c Command) (string, error) {
 	return fmt.Sprintf("%s has %s %s", t.Ref, name, v), nil
 }
 
-// describe is a ticket's state in one phrase: "resolved (fixed), assigned
+// Describe is a ticket's state in one phrase: "resolved (fixed), assigned
 // to bob@desk.example, severity 2".
-func describe(t Ticket) string {
+func Describe(t Ticket) string {
 	s := string(t.Status)
 	if t.Resolution != "" {
 		s += " (" + string(t.Resolution) + ")"

@@ -75,6 +75,8 @@ type NoticeKind string
 const (
 	NoticeAcknowledgement NoticeKind = "ack"
 	NoticeEscalation      NoticeKind = "escalation" // to the account manager (SEKO)
+	NoticeAnswer          NoticeKind = "answer"     // an agent's answer, relayed
+	NoticeTranscript      NoticeKind = "transcript" // what a mail's commands did
 )
 
 // Notice is a mail the rules ask to send because of a decision. The gateway
@@ -167,7 +169,7 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventParticipant,
 			Reason: "not added as participant: " + in.Refused[addr]})
 	}
-	if reason := noAutoAnswer(d, in); reason != "" {
+	if reason := NoAutoAnswer(d, in); reason != "" {
 		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventNoticeQueued,
 			Reason: "no acknowledgement: " + reason})
 		return dec
@@ -191,10 +193,10 @@ func AddReply(d Desk, t Ticket, in Inbound, now time.Time) Decision {
 	}
 }
 
-// noAutoAnswer says why no automatic answer may go to the sender of in, or ""
+// NoAutoAnswer says why no automatic answer may go to the sender of in, or ""
 // when one may. RFC 3834 section 2: never answer automated mail; and never
 // answer ourselves, which would loop.
-func noAutoAnswer(d Desk, in Inbound) string {
+func NoAutoAnswer(d Desk, in Inbound) string {
 	switch {
 	case in.Automated != "":
 		return "the mail is automated (" + in.Automated + ")"

@@ -96,7 +96,10 @@ type Message struct {
 	// Forwarded are the mails of a forwarded trail, oldest last as they
 	// stood; the sender of the message stays the one who forwarded them.
 	Forwarded []ForwardedMail `json:"forwarded,omitempty"`
-	CreatedAt time.Time       `json:"created_at"`
+	// Internal marks an agent's internal note (#note): kept on the
+	// ticket, never mailed to the customer.
+	Internal  bool      `json:"internal"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // ForwardedMail is one mail of a forwarded trail.

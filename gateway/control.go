@@ -1,0 +1,160 @@
+package gateway
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"postdesk/parser"
+	"postdesk/store"
+	"postdesk/ticket"
+)
+
+// applyControl handles a mail to the control address, debbugs style: lines
+// of commands for several tickets, each group opened by "#ticket REF", up to
+// "#thanks". Every command of the mail applies, or none does; the sender
+// gets one transcript. A mail that selects no existing ticket is refused
+// at SMTP time with the reason, as there is no ticket to keep it on.
+func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, in ticket.Inbound, cm commandMail,
+	now time.Time, out *Outcome, queued *bool) error {
+	if in.Automated != "" || in.NullSender {
+		return tx.MarkRawProcessed(rawID, 0) // kept, never answered (RFC 3834)
+	}
+	user, err := tx.User(in.From)
+	if err != nil {
+		return err
+	}
+	s := ticket.Sender{Email: in.From, User: user, Proof: cm.proof}
+	cmds, _ := ticket.ReadControl(in.NewText, p.words)
+	var runs []ticket.Applied
+	current := map[string]ticket.Ticket{} // each ticket as the commands before left it
+	var order []string
+	fail := func(line, why string) {
+		runs = append(runs, ticket.Applied{Results: []ticket.Result{{Line: line, Text: "refused: " + why}}})
+	}
+	if len(cmds) == 0 {
+		fail("", "no commands found: a mail to "+p.cfg.ControlAddress()+" holds lines such as #ticket "+
+			p.cfg.Desk.Prefix+"-12, then #status, ending with #thanks")
+	}
+	for i := 0; i < len(cmds); {
+		c := cmds[i]
+		i++
+		if c.Cmd != ticket.CmdTicket {
+			fail(c.Line, "select a ticket first: #ticket "+p.cfg.Desk.Prefix+"-12")
+			continue
+		}
+		j := i
+		for j < len(cmds) && cmds[j].Cmd != ticket.CmdTicket {
+			j++
+		}
+		t, ok, err := p.controlTicket(tx, c.Args, current)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fail(c.Line, fmt.Sprintf("there is no ticket %q", strings.TrimSpace(c.Args)))
+			i = j
+			continue
+		}
+		a, err := p.runCommands(tx, t, s, cmds[i:j], now)
+		if err != nil {
+			return err
+		}
+		a.Results = append([]ticket.Result{{Line: c.Line, Done: a.OK, Text: "selected " + t.Ref}}, a.Results...)
+		runs = append(runs, a)
+		if _, seen := current[t.Ref]; !seen {
+			order = append(order, t.Ref)
+		}
+		if a.OK {
+			current[t.Ref] = a.Ticket
+		} else {
+			current[t.Ref] = t
+		}
+		i = j
+	}
+	if len(order) == 0 {
+		return errRefused{reason: firstRefusal(runs[0].Results), help: ""}
+	}
+	first := current[order[0]]
+	out.Ref = first.Ref
+	transcript := p.transcriptText(tx, runs, s)
+	if !allOK(runs) {
+		if err := p.queueNotice(tx, first, msg, ticket.Notice{Kind: ticket.NoticeTranscript, To: in.From},
+			noticeText{Text: transcript}, now); err != nil {
+			return err
+		}
+		*queued = true
+		return tx.MarkRawProcessed(rawID, 0)
+	}
+	for _, ref := range order {
+		if err := p.writeControl(tx, rawID, msg, in, runs, ref, current[ref], now, queued); err != nil {
+			return err
+		}
+	}
+	if err := p.queueNotice(tx, first, msg, ticket.Notice{Kind: ticket.NoticeTranscript, To: in.From},
+		noticeText{Text: transcript}, now); err != nil {
+		return err
+	}
+	*queued = true
+	return tx.MarkRawProcessed(rawID, first.ID)
+}
+
+// writeControl writes one ticket's share of an applied control mail: the
+// ticket, the mail as a message of it, the events, participants, links and
+// notices of every group that selected it.
+func (p *Pipeline) writeControl(tx *store.Tx, rawID int64, msg *parser.Message, in ticket.Inbound, runs []ticket.Applied,
+	ref string, t ticket.Ticket, now time.Time, queued *bool) error {
+	if err := tx.UpdateTicket(t); err != nil {
+		return err
+	}
+	row := inboundMessage(msg, in, now)
+	if err := tx.AddMessage(t.ID, rawID, &row); err != nil {
+		return err
+	}
+	var dec ticket.Decision
+	var eff effects
+	for _, a := range runs {
+		if a.Ticket.Ref != ref {
+			continue
+		}
+		dec.Events = append(dec.Events, a.Events...)
+		dec.Notices = append(dec.Notices, a.Notices...)
+		eff.linked = append(eff.linked, a.Linked...)
+		eff.participants = true
+	}
+	dec.Ticket = t
+	if err := tx.AddEvents(t.ID, row.ID, dec.Events); err != nil {
+		return err
+	}
+	if err := p.writeEffects(tx, t, eff, in.From, now); err != nil {
+		return err
+	}
+	return p.queueAll(tx, dec, effects{}, msg, in, nil, now, queued)
+}
+
+// controlTicket finds the ticket a "#ticket REF" line selects, as earlier
+// groups of the same mail left it.
+func (p *Pipeline) controlTicket(tx *store.Tx, arg string, current map[string]ticket.Ticket) (ticket.Ticket, bool, error) {
+	n, err := p.match.ParseRef(strings.ToUpper(strings.TrimSpace(arg)))
+	if err != nil {
+		return ticket.Ticket{}, false, nil
+	}
+	if t, ok := current[ticket.FormatRef(p.cfg.Desk.Prefix, n)]; ok {
+		return t, true, nil
+	}
+	exists, err := tx.ExistingNumbers(p.cfg.Desk.Prefix, []int64{n})
+	if err != nil || !exists[n] {
+		return ticket.Ticket{}, false, err
+	}
+	t, err := tx.Ticket(p.cfg.Desk.Prefix, n)
+	return t, err == nil, err
+}
+
+func allOK(runs []ticket.Applied) bool {
+	for _, a := range runs {
+		if !a.OK {
+			return false
+		}
+	}
+	return true
+}
