@@ -156,17 +156,19 @@ const maxListed = 50
 // on it: a stranger learns nothing of a ticket).
 func (p *Pipeline) transcriptText(tx *store.Tx, runs []ticket.Applied, s ticket.Sender) string {
 	var b strings.Builder
-	ok, list := true, false
+	ok, list := allOK(runs), false
 	for _, a := range runs {
-		ok = ok && a.OK
 		list = list || a.List
 		for _, r := range a.Results {
 			if r.Line != "" {
 				fmt.Fprintf(&b, "> %s\n", r.Line)
 			}
-			if r.Done {
+			switch {
+			case r.Done && ok:
 				fmt.Fprintf(&b, "done: %s\n\n", r.Text)
-			} else {
+			case r.Done:
+				b.WriteString("not applied\n\n")
+			default:
 				fmt.Fprintf(&b, "%s\n\n", r.Text)
 			}
 		}

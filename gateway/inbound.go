@@ -96,7 +96,6 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	in := inbound(msg, env)
 	cm := commandMail{block: ticket.ReadCommands(msg.Reply.NewText, p.words), control: p.isControl(env),
 		tokenRef: p.provenTicket(env, in.From)}
-	in.Proven = cm.tokenRef != ""
 	if cm.has() {
 		cm.proof = p.senderProof(ctx, env, raw, in.From)
 	}

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"strings"
+	"time"
 
 	"postdesk/ticket"
 )
@@ -34,6 +35,10 @@ func (c commandMail) proofFor(ref string) ticket.Proof {
 	return ticket.ProofNone
 }
 
+// dnsTimeout bounds the DNS lookups of one mail's DKIM check, so a slow
+// resolver delays the SMTP answer by at most this much.
+const dnsTimeout = 10 * time.Second
+
 // senderProof finds how the mail proves that from wrote it, beyond a reply
 // token: the submission listener's SMTP AUTH for the same address; a DKIM
 // signature (RFC 6376) aligned with from's domain (RFC 7489 section 3.1.1);
@@ -48,6 +53,8 @@ func (p *Pipeline) senderProof(ctx context.Context, env Envelope, raw []byte, fr
 		return ticket.ProofNone
 	}
 	if p.deps.LookupTXT != nil {
+		ctx, cancel := context.WithTimeout(ctx, dnsTimeout)
+		defer cancel()
 		d, ok, err := dkimAligned(ctx, raw, domain, p.deps.LookupTXT)
 		if err != nil {
 			p.deps.Log.Info("dkim not checked", "from", from, "err", err)

@@ -58,9 +58,6 @@ type Inbound struct {
 	// XLoop holds the mail's X-Loop header values; one naming the desk's
 	// address means the mail is our own coming back.
 	XLoop []string
-	// Proven is true when the mail came to a reply address whose token was
-	// made for its sender: the sender received mail of the ticket.
-	Proven bool
 	// Fields are the form fields the mail filled in, by key.
 	Fields map[string]string
 	// Refused are copied addresses the participant policy keeps out,
