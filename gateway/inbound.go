@@ -266,7 +266,7 @@ func rawRecord(env Envelope, msg *parser.Message, raw []byte, now time.Time) sto
 		key = "msgid:" + senderOf(msg, env) + " " + msg.MessageID
 	}
 	return store.RawMessage{ReceivedAt: now, MailFrom: env.MailFrom, RcptTo: env.RcptTo,
-		MessageID: msg.MessageID, DedupeKey: key, SHA256: hash, Raw: raw}
+		MessageID: msg.MessageID, DedupeKey: key, SHA256: hash, Raw: raw, AuthUser: env.AuthUser}
 }
 
 // senderOf is the header From address, else the envelope sender.
