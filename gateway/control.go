@@ -73,7 +73,7 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 		i = j
 	}
 	if len(order) == 0 {
-		return errRefused{reason: firstRefusal(runs[0].Results), help: ""}
+		return errNotTaken{reason: firstRefusal(runs[0].Results)}
 	}
 	first := current[order[0]]
 	out.Ref = first.Ref

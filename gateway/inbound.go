@@ -96,7 +96,7 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	in := inbound(msg, env)
 	cm := commandMail{block: ticket.ReadCommands(msg.Reply.NewText, p.words), control: p.isControl(env),
 		tokenRef: p.provenTicket(env, in.From)}
-	if cm.has() {
+	if cm.has() || p.isStaff(ctx, in.From) {
 		cm.proof = p.senderProof(ctx, env, raw, in.From)
 	}
 	var out Outcome
@@ -106,8 +106,9 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 		return p.apply(tx, rec, msg, in, cm, now, &out, &queued)
 	})
 	var refused errRefused
-	if errors.As(err, &refused) {
-		p.deps.Log.Info("mail refused", "from", in.From, "reason", refused.reason, "remote", env.Remote)
+	var notTaken errNotTaken
+	if errors.As(err, &refused) || errors.As(err, &notTaken) {
+		p.deps.Log.Info("mail refused", "from", in.From, "err", err, "remote", env.Remote)
 		return Outcome{}, err
 	}
 	if err != nil {
@@ -240,8 +241,8 @@ func (p *Pipeline) threadedTicket(tx *store.Tx, msg *parser.Message, in ticket.I
 	}
 	p.deps.Log.Info("stranger names a ticket", "from", in.From, "ref", t.Ref, "by", m.By, "policy", p.cfg.Desk.Strangers)
 	if p.cfg.Desk.Strangers == StrangersRefuse {
-		return ticket.Ticket{}, false, errRefused{reason: "<" + in.From + "> does not take part in the ticket this mail answers",
-			help: "Write a new mail without its reference number, or ask the ticket's requester to share it with you."}
+		return ticket.Ticket{}, false, errNotTaken{reason: "<" + in.From + "> does not take part in the ticket this mail answers; " +
+			"write a new mail without its reference number, or ask the ticket's requester to share it with you"}
 	}
 	return ticket.Ticket{}, false, nil
 }
@@ -363,7 +364,7 @@ func rawRecord(env Envelope, msg *parser.Message, raw []byte, now time.Time) sto
 		key = "msgid:" + senderOf(msg, env) + " " + msg.MessageID
 	}
 	return store.RawMessage{ReceivedAt: now, MailFrom: env.MailFrom, RcptTo: env.RcptTo,
-		MessageID: msg.MessageID, DedupeKey: key, SHA256: hash, Raw: raw}
+		MessageID: msg.MessageID, DedupeKey: key, SHA256: hash, Raw: raw, AuthUser: env.AuthUser}
 }
 
 // senderOf is the header From address, else the envelope sender.

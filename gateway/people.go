@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -42,6 +44,50 @@ func AddUser(ctx context.Context, st *store.Store, deps Deps, u ticket.User) err
 		return err
 	}
 	return st.Write(ctx, func(tx *store.Tx) error { return tx.PutUser(u, deps.clock()) })
+}
+
+// maxPasswordBytes bounds the password ReadPassword takes.
+const maxPasswordBytes = 1024
+
+// ReadPassword reads a new password as `postdesk users passwd` takes it on
+// stdin: the first line, without its line ending (LF or CRLF). An empty
+// password, or one longer than 1024 bytes, is refused.
+func ReadPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, maxPasswordBytes+2)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	switch {
+	case len(line) > maxPasswordBytes:
+		return "", fmt.Errorf("read password: longer than %d bytes", maxPasswordBytes)
+	case line == "":
+		return "", errors.New("read password: empty; give the new password as one line on stdin")
+	}
+	return line, nil
+}
+
+// SetPassword stores the hash (HashPassword, salted from deps.Rand) of
+// password as the credential of the user email, with which they log in to
+// the submission listener. The user must exist (postdesk users add); an
+// empty password is refused. Only agents and managers can log in, whatever
+// is stored for others.
+func SetPassword(ctx context.Context, st *store.Store, deps Deps, email, password string) error {
+	if password == "" {
+		return errors.New("set password: the password is empty")
+	}
+	// The store refuses an unknown user too; asking first spares the hash.
+	if u, err := st.User(ctx, email); err != nil || u == nil {
+		if err == nil {
+			err = fmt.Errorf("set password: no user %s (add it with `postdesk users add`): %w", email, store.ErrNotFound)
+		}
+		return err
+	}
+	hash, err := HashPassword(deps.Rand, password)
+	if err != nil {
+		return err
+	}
+	return st.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(email, hash, deps.clock()) })
 }
 
 // AddOrg adds or updates one organisation after checking it.

@@ -71,6 +71,18 @@ func (p *Pipeline) senderProof(ctx context.Context, env Envelope, raw []byte, fr
 	return ticket.ProofNone
 }
 
+// isStaff reports whether from is an agent or manager of the desk, whose
+// plain answers are relayed to customers once proven. A failed look-up
+// counts as no: the answer is then kept and not relayed.
+func (p *Pipeline) isStaff(ctx context.Context, from string) bool {
+	u, err := p.store.User(ctx, from)
+	if err != nil {
+		p.deps.Log.Warn("look up sender", "from", from, "err", err)
+		return false
+	}
+	return ticket.Sender{User: u}.Staff()
+}
+
 // isControl reports whether the mail was sent to the control address.
 func (p *Pipeline) isControl(env Envelope) bool {
 	for _, r := range env.RcptTo {

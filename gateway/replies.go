@@ -23,7 +23,39 @@ func (e errTooBig) Error() string { return fmt.Sprintf("message over %d bytes", 
 // sentence; nothing is opened and nothing is kept.
 type errRefused struct{ reason, help string }
 
+// errNotTaken is a mail refused for what it asks, not for who sent it: a
+// stranger naming a ticket (desk.strangers = "refuse"), a control mail that
+// selects no ticket. The sentence says what would be taken.
+type errNotTaken struct{ reason string }
+
+func (e errNotTaken) Error() string { return "not taken: " + e.reason }
+
 func (e errRefused) Error() string { return "refused: " + e.reason }
+
+// errAuthRequired is MAIL on the submission listener before a successful
+// AUTH (RFC 4954 section 6, RFC 6409 section 4.3).
+type errAuthRequired struct{}
+
+func (errAuthRequired) Error() string { return "authentication required" }
+
+// errAuthFailed is an AUTH the desk refuses: unknown user, no password,
+// wrong password or a role that may not submit. The client is told the same
+// for all of them; reason goes to the log only.
+type errAuthFailed struct{ user, reason string }
+
+func (e errAuthFailed) Error() string { return "authentication failed for " + e.user + ": " + e.reason }
+
+// errAuthMechanism is an AUTH with a SASL mechanism the desk does not offer.
+type errAuthMechanism struct{ mech string }
+
+func (e errAuthMechanism) Error() string { return "unsupported auth mechanism " + e.mech }
+
+// errAuthUnavailable is an AUTH that could not be checked just now (the
+// credentials could not be read).
+type errAuthUnavailable struct{ err error }
+
+func (e errAuthUnavailable) Error() string { return "check credentials: " + e.err.Error() }
+func (e errAuthUnavailable) Unwrap() error { return e.err }
 
 // accepted is the success of DATA, naming what became of the mail.
 type accepted struct{ out Outcome }
@@ -40,12 +72,31 @@ func smtpReply(log *slog.Logger, err error) error {
 		return nil
 	}
 	var (
-		ok      accepted
-		nobody  errNoSuchMailbox
-		tooBig  errTooBig
-		refused errRefused
+		ok       accepted
+		nobody   errNoSuchMailbox
+		tooBig   errTooBig
+		refused  errRefused
+		notTaken errNotTaken
+		authErr  errAuthFailed
+		mech     errAuthMechanism
+		authTmp  errAuthUnavailable
 	)
 	switch {
+	// RFC 4954 section 6 names the replies of AUTH and of mail before it.
+	case errors.As(err, &authErr):
+		log.Warn("smtp auth refused", "user", authErr.user, "reason", authErr.reason)
+		return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8},
+			Message: "Authentication credentials invalid"}
+	case errors.As(err, &authTmp):
+		log.Error("smtp auth not checked", "err", authTmp.err)
+		return &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+			Message: "Temporary authentication failure; please try again later"}
+	case errors.As(err, &mech):
+		return &smtp.SMTPError{Code: 504, EnhancedCode: smtp.EnhancedCode{5, 5, 4},
+			Message: "Unrecognized authentication type; this desk takes PLAIN"}
+	case errors.Is(err, errAuthRequired{}):
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0},
+			Message: "Authentication required"}
 	case errors.As(err, &refused):
 		help := refused.help
 		if help == "" {
@@ -53,6 +104,9 @@ func smtpReply(log *slog.Logger, err error) error {
 		}
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
 			Message: "Not opened: only registered users may open tickets here; " + refused.reason + ". " + help}
+	case errors.As(err, &notTaken):
+		log.Info("mail not taken", "reason", notTaken.reason)
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Not taken: " + notTaken.reason}
 	case errors.As(err, &ok):
 		text := "Thank you: your mail is ticket " + ok.out.Ref
 		switch {

@@ -7,17 +7,29 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/emersion/go-smtp"
 
+	"postdesk/store"
 	"postdesk/ticket"
 )
 
 // NewSMTPServer returns the inbound SMTP server (RFC 5321) of the desk. It
-// takes mail for the desk address and its sub-addresses only, and answers
-// DATA only after the pipeline committed the mail.
+// takes mail for the desk address, its sub-addresses and the control address
+// only, and answers DATA only after the pipeline committed the mail.
 func NewSMTPServer(cfg Config, p *Pipeline, log *slog.Logger) *smtp.Server {
-	be := &backend{pipeline: p, desk: cfg.DeskAddress(), limit: cfg.SMTP.MaxMessageBytes, log: log}
+	return newServer(cfg, newBackend(cfg, p, log, nil))
+}
+
+// newBackend is the backend of a listener; creds is nil on the public one.
+func newBackend(cfg Config, p *Pipeline, log *slog.Logger, creds *store.Store) *backend {
+	return &backend{pipeline: p, desk: cfg.DeskAddress(), control: cfg.ControlAddress(),
+		limit: cfg.SMTP.MaxMessageBytes, log: log, creds: creds}
+}
+
+// newServer is a go-smtp server for be with the limits and timeouts of cfg.
+func newServer(cfg Config, be *backend) *smtp.Server {
 	s := smtp.NewServer(be)
 	s.Domain = cfg.SMTP.Hostname
 	if s.Domain == "" {
@@ -27,15 +39,25 @@ func NewSMTPServer(cfg Config, p *Pipeline, log *slog.Logger) *smtp.Server {
 	s.MaxRecipients = cfg.SMTP.MaxRecipients
 	s.ReadTimeout = cfg.SMTP.ReadTimeout
 	s.WriteTimeout = cfg.SMTP.WriteTimeout
-	s.ErrorLog = slogPrintf{log}
+	s.ErrorLog = slogPrintf{be.log}
 	return s
 }
 
 type backend struct {
 	pipeline *Pipeline
 	desk     string
+	control  string
 	limit    int64
 	log      *slog.Logger
+	// creds is set on the submission listener, whose sessions must AUTH
+	// against it before MAIL (submission.go); nil on the public listener.
+	creds *store.Store
+}
+
+// takes reports whether rcpt is an address of the desk: the support address
+// or a sub-address of it, or the control address.
+func (b *backend) takes(rcpt string) bool {
+	return ticket.IsDeskAddress(b.desk, rcpt) || strings.EqualFold(strings.TrimSpace(rcpt), b.control)
 }
 
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
@@ -43,7 +65,11 @@ func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	if addr := c.Conn().RemoteAddr(); addr != nil {
 		remote = addr.String()
 	}
-	return &session{b: b, remote: remote}, nil
+	s := &session{b: b, remote: remote}
+	if b.creds != nil {
+		return &submissionSession{session: s}, nil
+	}
+	return s, nil
 }
 
 type session struct {
@@ -51,6 +77,10 @@ type session struct {
 	remote string
 	from   string
 	rcpts  []string
+	// authUser is the address proven with AUTH on the submission listener,
+	// lower case. RSET keeps it, as go-smtp keeps the AUTH state; STARTTLS
+	// starts a new session without it.
+	authUser string
 }
 
 func (s *session) Reset() { s.from, s.rcpts = "", nil }
@@ -62,10 +92,11 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
-// Rcpt accepts the desk address and its sub-addresses; anything else is
-// refused at once, so the desk is never an open relay.
+// Rcpt accepts the desk address, its sub-addresses and the control address;
+// anything else is refused at once, so the desk is never an open relay (on
+// the submission listener neither).
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if !ticket.IsDeskAddress(s.b.desk, to) {
+	if !s.b.takes(to) {
 		return smtpReply(s.b.log, errNoSuchMailbox{rcpt: to, desk: s.b.desk})
 	}
 	s.rcpts = append(s.rcpts, to)
@@ -83,7 +114,7 @@ func (s *session) Data(r io.Reader) error {
 		return smtpReply(s.b.log, err)
 	}
 	out, err := s.b.pipeline.Deliver(context.Background(),
-		Envelope{MailFrom: s.from, RcptTo: s.rcpts, Remote: s.remote}, buf.Bytes())
+		Envelope{MailFrom: s.from, RcptTo: s.rcpts, Remote: s.remote, AuthUser: s.authUser}, buf.Bytes())
 	if err != nil {
 		return smtpReply(s.b.log.With("remote", s.remote, "mail_from", s.from), err)
 	}

@@ -56,6 +56,21 @@ func (t *Tx) User(email string) (*ticket.User, error) {
 	return &u, nil
 }
 
+// User returns the user with that address, read from the read pool; nil
+// when the desk knows none.
+func (s *Store) User(ctx context.Context, email string) (*ticket.User, error) {
+	var u ticket.User
+	err := s.r.QueryRowContext(ctx, `SELECT email, name, org, role, lang FROM users WHERE email = ?`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&u.Email, &u.Name, &u.Org, &u.Role, &u.Lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up user: %w", err)
+	}
+	return &u, nil
+}
+
 // OrgByDomain returns the organisation a mail domain belongs to; nil when none.
 func (t *Tx) OrgByDomain(domain string) (*ticket.Org, error) {
 	var name string

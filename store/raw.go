@@ -22,6 +22,9 @@ type RawMessage struct {
 	DedupeKey string
 	SHA256    string
 	Raw       []byte
+	// AuthUser is the address the client proved with SMTP AUTH (RFC 4954)
+	// on the submission listener; "" for mail from the public listener.
+	AuthUser string
 }
 
 // Raw state values.
@@ -58,9 +61,10 @@ func (t *Tx) RawByDedupeKey(key string) (r StoredRaw, found bool, err error) {
 func (t *Tx) InsertRaw(r RawMessage) (int64, error) {
 	rcpt, _ := json.Marshal(r.RcptTo)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO raw_messages
-		(received_at, mail_from, rcpt_to, message_id, dedupe_key, size, sha256, raw, state)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		ts(r.ReceivedAt), r.MailFrom, string(rcpt), r.MessageID, r.DedupeKey, len(r.Raw), r.SHA256, r.Raw, RawProcessed)
+		(received_at, mail_from, rcpt_to, message_id, dedupe_key, size, sha256, raw, state, auth_user)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ts(r.ReceivedAt), r.MailFrom, string(rcpt), r.MessageID, r.DedupeKey, len(r.Raw), r.SHA256, r.Raw, RawProcessed,
+		r.AuthUser)
 	if err != nil {
 		return 0, fmt.Errorf("insert raw message: %w", err)
 	}
@@ -87,11 +91,11 @@ func (t *Tx) MarkRawProcessed(id, ticketID int64) error {
 func (t *Tx) RecordFailedRaw(r RawMessage, reason string) error {
 	rcpt, _ := json.Marshal(r.RcptTo)
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO raw_messages
-		(received_at, mail_from, rcpt_to, message_id, dedupe_key, size, sha256, raw, state, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(received_at, mail_from, rcpt_to, message_id, dedupe_key, size, sha256, raw, state, error, auth_user)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (dedupe_key) DO UPDATE SET error = excluded.error WHERE state = 'failed'`,
 		ts(r.ReceivedAt), r.MailFrom, string(rcpt), r.MessageID, r.DedupeKey, len(r.Raw), r.SHA256, r.Raw,
-		RawFailed, reason)
+		RawFailed, reason, r.AuthUser)
 	if err != nil {
 		return fmt.Errorf("record failed raw message: %w", err)
 	}
@@ -102,7 +106,7 @@ func (t *Tx) RecordFailedRaw(r RawMessage, reason string) error {
 // oldest first, bytes included.
 func (s *Store) RawMessages(ctx context.Context, state string) ([]StoredMail, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.received_at, r.mail_from, r.rcpt_to, r.message_id,
-		r.dedupe_key, r.sha256, r.raw, r.state, r.error, coalesce(t.prefix || '-' || t.number, '')
+		r.dedupe_key, r.sha256, r.raw, r.state, r.error, coalesce(t.prefix || '-' || t.number, ''), r.auth_user
 		FROM raw_messages r LEFT JOIN tickets t ON t.id = r.ticket_id
 		WHERE ? = '' OR r.state = ? ORDER BY r.id`, state, state)
 	if err != nil {
@@ -114,7 +118,7 @@ func (s *Store) RawMessages(ctx context.Context, state string) ([]StoredMail, er
 		var m StoredMail
 		var received, rcpt string
 		if err := rows.Scan(&m.ID, &received, &m.MailFrom, &rcpt, &m.MessageID, &m.DedupeKey, &m.SHA256, &m.Raw,
-			&m.State, &m.Error, &m.Ref); err != nil {
+			&m.State, &m.Error, &m.Ref, &m.AuthUser); err != nil {
 			return nil, fmt.Errorf("list raw messages: %w", err)
 		}
 		if err := json.Unmarshal([]byte(rcpt), &m.RcptTo); err != nil {

@@ -34,6 +34,7 @@ commands:
   set REF                change a ticket: --status, --assign, --resolution, --note
   check-config FILE      validate a config file without starting anything
   users add EMAIL | list  known people: --name, --org, --role customer|agent|manager, --lang
+  users passwd EMAIL     set the submission (SMTP AUTH) password of an agent; reads one line on stdin
   orgs add NAME | list    customer organisations: --domain D (repeatable), --manager EMAIL
 
 Every command takes --config FILE and --db PATH; "postdesk <command> -h" lists its flags.
@@ -233,8 +234,14 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 				return gateway.AddUser(ctx, st, deps(), u)
 			case len(pos) == 1 && pos[0] == "list":
 				return gateway.WriteUsers(ctx, stdout, st, *asJSON)
+			case len(pos) == 2 && pos[0] == "passwd":
+				password, err := gateway.ReadPassword(stdin)
+				if err != nil {
+					return err
+				}
+				return gateway.SetPassword(ctx, st, deps(), pos[1], password)
 			}
-			return fmt.Errorf("usage: postdesk users add EMAIL [--name N] [--org O] [--role R] [--lang L] | users list [--json]")
+			return fmt.Errorf("usage: postdesk users add EMAIL [--name N] [--org O] [--role R] [--lang L] | users list [--json] | users passwd EMAIL < password")
 		})
 	case "orgs":
 		var o ticket.Org

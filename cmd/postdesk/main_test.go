@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"postdesk/store"
 )
 
 const mailWithAttachment = "From: Anna <anna@client.example>\r\n" +
@@ -235,5 +237,32 @@ func TestPeopleCommands(t *testing.T) {
 		if err := run(context.Background(), bad[0], bad[1:], strings.NewReader(""), &bytes.Buffer{}); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
+	}
+}
+
+// `users passwd` stores a hash of the first stdin line for a known user and
+// refuses an empty password or an unknown user.
+func TestUsersPasswd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	cli(t, "", "users", "add", "agent@desk.example", "--role", "agent", "--db", db)
+	cli(t, "a long passphrase\n", "users", "passwd", "Agent@desk.example", "--db", db)
+	for _, bad := range []struct{ stdin, email string }{
+		{"", "agent@desk.example"},
+		{"\n", "agent@desk.example"},
+		{"secret\n", "nobody@desk.example"},
+	} {
+		if err := run(context.Background(), "users", []string{"passwd", bad.email, "--db", db},
+			strings.NewReader(bad.stdin), &bytes.Buffer{}); err == nil {
+			t.Errorf("users passwd %s < %q accepted", bad.email, bad.stdin)
+		}
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	hash, found, err := st.PasswordHash(context.Background(), "agent@desk.example")
+	if err != nil || !found || !strings.HasPrefix(hash, "pbkdf2-sha256$600000$") || strings.Contains(hash, "passphrase") {
+		t.Errorf("stored %q, %v, %v; want a pbkdf2-sha256 hash", hash, found, err)
 	}
 }
