@@ -386,3 +386,29 @@ func TestSubmittedAnswerRelayed(t *testing.T) {
 		t.Errorf("relayed answer:\n%s", text)
 	}
 }
+
+// A trusted MTA's Authentication-Results proves the sender; the same header
+// with another authserv-id proves nothing.
+func TestTrustedAuthenticationResults(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Users = []ticket.User{{Email: "bob@desk.example", Role: ticket.RoleAgent}}
+	cfg.Desk.TrustedAuthservIDs = []string{"mx.desk.example"}
+	d := startDesk(t, cfg, false)
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail)); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		authserv string
+		want     ticket.Status
+	}{{"mx.evil.example", ticket.StatusNew}, {"mx.desk.example", ticket.StatusInProgress}} {
+		raw := crlf(fmt.Sprintf("Authentication-Results: %s; dkim=pass header.d=desk.example; dmarc=pass header.from=desk.example\n"+
+			"From: bob@desk.example\nTo: support@desk.example\nSubject: Re: [TKT-1] labels\nMessage-ID: <ar%d@desk.example>\n\n#status in progress\n",
+			tc.authserv, i))
+		if _, err := send(t, d.Addr(), "bob@desk.example", []string{"support@desk.example"}, raw); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.ticket(t, "TKT-1").Status; got != tc.want {
+			t.Errorf("Authentication-Results from %s: TKT-1 is %s, want %s", tc.authserv, got, tc.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -211,7 +212,7 @@ func DeliverOne(ctx context.Context, cfg Config, deps Deps, env Envelope, rcpt s
 	if rcpt == "" {
 		rcpt = cfg.DeskAddress()
 	}
-	if !ticket.IsDeskAddress(cfg.DeskAddress(), rcpt) {
+	if !ticket.IsDeskAddress(cfg.DeskAddress(), rcpt) && !strings.EqualFold(rcpt, cfg.ControlAddress()) {
 		return Outcome{}, errNoSuchMailbox{rcpt: rcpt, desk: cfg.DeskAddress()}
 	}
 	env.RcptTo = []string{rcpt}
