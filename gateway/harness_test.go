@@ -207,6 +207,12 @@ func send(t testing.TB, addr, from string, to []string, raw []byte) (string, err
 	if err := c.Hello("client.test"); err != nil {
 		return "", err
 	}
+	return transact(c, from, to, raw)
+}
+
+// transact sends one mail on an open session (MAIL, RCPT, DATA, QUIT) and
+// returns the DATA reply text, or the first error.
+func transact(c *smtp.Client, from string, to []string, raw []byte) (string, error) {
 	if err := c.Mail(from, nil); err != nil {
 		return "", err
 	}

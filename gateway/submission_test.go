@@ -1,12 +1,10 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
 	"math/rand/v2"
 	"net"
 	"path/filepath"
@@ -99,27 +97,7 @@ func (d *subDesk) submit(t *testing.T, auth *login, from string, to []string, ra
 			return "", err
 		}
 	}
-	if err := c.Mail(from, nil); err != nil {
-		return "", err
-	}
-	for _, rcpt := range to {
-		if err := c.Rcpt(rcpt, nil); err != nil {
-			return "", err
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return "", err
-	}
-	if _, err := io.Copy(w, bytes.NewReader(raw)); err != nil {
-		return "", err
-	}
-	resp, err := w.CloseWithResponse()
-	if err != nil {
-		return "", err
-	}
-	_ = c.Quit()
-	return resp.StatusText, nil
+	return transact(c, from, to, raw)
 }
 
 var (
