@@ -81,6 +81,33 @@ func (p *Pipeline) onTicket(tx *store.Tx, t ticket.Ticket, in ticket.Inbound, us
 	return ticket.CustomerReply(p.desk, t, in, now), eff, nil
 }
 
+// commandsOnNew applies the commands of a mail that opened a new ticket
+// (its sender is the requester), all or nothing like any other.
+func (p *Pipeline) commandsOnNew(tx *store.Tx, dec ticket.Decision, in ticket.Inbound, user *ticket.User,
+	cm commandMail, now time.Time) (ticket.Decision, effects, error) {
+	var eff effects
+	if len(cm.block.Commands) == 0 || in.Automated != "" || in.NullSender {
+		return dec, eff, nil
+	}
+	s := ticket.Sender{Email: in.From, User: user, Proof: cm.proofFor(dec.Ticket.Ref)}
+	a, err := p.runCommands(tx, dec.Ticket, s, cm.block.Commands, now)
+	if err != nil {
+		return dec, eff, err
+	}
+	eff.transcript = p.transcriptText(tx, []ticket.Applied{a}, s)
+	if !a.OK {
+		dec.Events = append(dec.Events, ticket.Event{At: now, Actor: in.From, Type: ticket.EventCommands,
+			Reason: "commands refused: " + firstRefusal(a.Results)})
+		return dec, eff, nil
+	}
+	eff.internal, eff.linked = a.Internal, a.Linked
+	eff.participants = !slices.Equal(a.Ticket.Participants, dec.Ticket.Participants)
+	dec.Ticket = a.Ticket
+	dec.Events = append(dec.Events, a.Events...)
+	dec.Notices = append(dec.Notices, a.Notices...)
+	return dec, eff, tx.UpdateTicket(dec.Ticket)
+}
+
 // runCommands looks up what the commands name and applies them to t.
 func (p *Pipeline) runCommands(tx *store.Tx, t ticket.Ticket, s ticket.Sender, cmds []ticket.Command,
 	now time.Time) (ticket.Applied, error) {

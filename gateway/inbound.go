@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -218,60 +217,6 @@ func (p *Pipeline) queueAll(tx *store.Tx, dec ticket.Decision, eff effects, msg 
 		*queued = true
 	}
 	return nil
-}
-
-// threadedTicket finds the existing ticket a mail belongs to, if any. A
-// sender who may not take part in that ticket (not its requester, a
-// participant or staff, and holding no reply token for it) is a stranger:
-// the mail opens a new ticket, or is refused (desk.strangers), and nothing
-// of the old ticket reaches them. Automated mail (bounces, auto-replies)
-// still joins the ticket it names: it changes nothing and is never answered.
-func (p *Pipeline) threadedTicket(tx *store.Tx, msg *parser.Message, in ticket.Inbound, user *ticket.User,
-	tokenRef string) (ticket.Ticket, bool, error) {
-	m, err := p.resolve(tx, msg, tokenRef)
-	if err != nil || m.Number == 0 {
-		return ticket.Ticket{}, false, err
-	}
-	t, err := tx.Ticket(p.cfg.Desk.Prefix, m.Number)
-	if err != nil {
-		return ticket.Ticket{}, false, err
-	}
-	if m.By == "token" || mayTakePart(t, in.From, user) || in.Automated != "" || in.NullSender {
-		return t, true, nil
-	}
-	p.deps.Log.Info("stranger names a ticket", "from", in.From, "ref", t.Ref, "by", m.By, "policy", p.cfg.Desk.Strangers)
-	if p.cfg.Desk.Strangers == StrangersRefuse {
-		return ticket.Ticket{}, false, errNotTaken{reason: "<" + in.From + "> does not take part in the ticket this mail answers; " +
-			"write a new mail without its reference number, or ask the ticket's requester to share it with you"}
-	}
-	return ticket.Ticket{}, false, nil
-}
-
-// commandsOnNew applies the commands of a mail that opened a new ticket
-// (its sender is the requester), all or nothing like any other.
-func (p *Pipeline) commandsOnNew(tx *store.Tx, dec ticket.Decision, in ticket.Inbound, user *ticket.User,
-	cm commandMail, now time.Time) (ticket.Decision, effects, error) {
-	var eff effects
-	if len(cm.block.Commands) == 0 || in.Automated != "" || in.NullSender {
-		return dec, eff, nil
-	}
-	s := ticket.Sender{Email: in.From, User: user, Proof: cm.proofFor(dec.Ticket.Ref)}
-	a, err := p.runCommands(tx, dec.Ticket, s, cm.block.Commands, now)
-	if err != nil {
-		return dec, eff, err
-	}
-	eff.transcript = p.transcriptText(tx, []ticket.Applied{a}, s)
-	if !a.OK {
-		dec.Events = append(dec.Events, ticket.Event{At: now, Actor: in.From, Type: ticket.EventCommands,
-			Reason: "commands refused: " + firstRefusal(a.Results)})
-		return dec, eff, nil
-	}
-	eff.internal, eff.linked = a.Internal, a.Linked
-	eff.participants = !slices.Equal(a.Ticket.Participants, dec.Ticket.Participants)
-	dec.Ticket = a.Ticket
-	dec.Events = append(dec.Events, a.Events...)
-	dec.Notices = append(dec.Notices, a.Notices...)
-	return dec, eff, tx.UpdateTicket(dec.Ticket)
 }
 
 // resolve finds the ticket a mail belongs to (threading.Resolve), looking up
