@@ -221,8 +221,9 @@ func (p *Pipeline) transcriptText(tx *store.Tx, runs []ticket.Applied, s ticket.
 	return b.String()
 }
 
+// writeList writes one list of a #list transcript, newest ticket first.
 func writeList(b *strings.Builder, title string, list []ticket.Ticket) {
-	fmt.Fprintf(b, "\n%s (%d%s):\n", title, len(list), map[bool]string{true: ", newest first", false: ""}[len(list) > 1])
+	fmt.Fprintf(b, "\n%s (%d):\n", title, len(list))
 	if len(list) == 0 {
 		b.WriteString("  none\n")
 	}

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -95,7 +96,7 @@ func TestAgentCommandsAndAnswer(t *testing.T) {
 	for _, who := range []string{"anna@client.example", "carl@client.example"} {
 		m, ok := got[who]
 		if !ok {
-			t.Fatalf("%s got no answer; relay got %v", who, slices.Collect(mapKeys(got)))
+			t.Fatalf("%s got no answer; relay got %v", who, slices.Collect(maps.Keys(got)))
 		}
 		p, _ := parser.Parse(m.Data)
 		if !strings.Contains(p.Text, "Which printer model is it?") || strings.Contains(p.Text, "#assign") ||
@@ -128,16 +129,6 @@ func TestAgentCommandsAndAnswer(t *testing.T) {
 	}
 	if !slices.ContainsFunc(tk.Events, func(e ticket.Event) bool { return e.Type == ticket.EventNote && strings.Contains(e.Reason, "Zebra") }) {
 		t.Error("the note is not in the history")
-	}
-}
-
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 	var runs []ticket.Applied
 	current := map[string]ticket.Ticket{} // each ticket as the commands before left it
 	var order []string
+	before := map[string][]string{} // each ticket's participants before the mail
 	fail := func(line, why string) {
 		runs = append(runs, ticket.Applied{Results: []ticket.Result{{Line: line, Text: "refused: " + why}}})
 	}
@@ -64,6 +66,7 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 		runs = append(runs, a)
 		if _, seen := current[t.Ref]; !seen {
 			order = append(order, t.Ref)
+			before[t.Ref] = t.Participants
 		}
 		if a.OK {
 			current[t.Ref] = a.Ticket
@@ -87,7 +90,7 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 		return tx.MarkRawProcessed(rawID, 0)
 	}
 	for _, ref := range order {
-		if err := p.writeControl(tx, rawID, msg, in, runs, ref, current[ref], now, queued); err != nil {
+		if err := p.writeControl(tx, rawID, msg, in, runs, current[ref], before[ref], now, queued); err != nil {
 			return err
 		}
 	}
@@ -103,7 +106,7 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 // ticket, the mail as a message of it, the events, participants, links and
 // notices of every group that selected it.
 func (p *Pipeline) writeControl(tx *store.Tx, rawID int64, msg *parser.Message, in ticket.Inbound, runs []ticket.Applied,
-	ref string, t ticket.Ticket, now time.Time, queued *bool) error {
+	t ticket.Ticket, participantsBefore []string, now time.Time, queued *bool) error {
 	if err := tx.UpdateTicket(t); err != nil {
 		return err
 	}
@@ -114,15 +117,15 @@ func (p *Pipeline) writeControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 	var dec ticket.Decision
 	var eff effects
 	for _, a := range runs {
-		if a.Ticket.Ref != ref {
+		if a.Ticket.Ref != t.Ref {
 			continue
 		}
 		dec.Events = append(dec.Events, a.Events...)
 		dec.Notices = append(dec.Notices, a.Notices...)
 		eff.linked = append(eff.linked, a.Linked...)
-		eff.participants = true
 	}
 	dec.Ticket = t
+	eff.participants = !slices.Equal(t.Participants, participantsBefore)
 	if err := tx.AddEvents(t.ID, row.ID, dec.Events); err != nil {
 		return err
 	}

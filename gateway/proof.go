@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,14 +98,5 @@ func (p *Pipeline) isControl(env Envelope) bool {
 // participant, or desk staff. Anyone else is a stranger to it.
 func mayTakePart(t ticket.Ticket, from string, user *ticket.User) bool {
 	s := ticket.Sender{Email: from, User: user}
-	return s.Staff() || strings.EqualFold(t.Requester, from) || containsFold(t.Participants, from)
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
+	return s.Staff() || strings.EqualFold(t.Requester, from) || slices.ContainsFunc(t.Participants, func(p string) bool { return strings.EqualFold(p, from) })
 }

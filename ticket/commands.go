@@ -87,40 +87,48 @@ const ProofHelp = "postdesk could not prove that this mail comes from you. Comma
 // reported as not applied. Commands need a proven sender who is allowed on
 // the ticket (staff, its requester or a participant).
 func ApplyCommands(d Desk, t Ticket, s Sender, cmds []Command, f Facts, w Words, now time.Time) Applied {
-	a := Applied{Decision: Decision{Ticket: t}}
-	refusal := ""
+	unchanged := Applied{Decision: Decision{Ticket: t}}
+	// A refusal of the whole mail comes first, then every line unapplied.
+	whole := ""
 	switch {
 	case len(cmds) > MaxCommands:
-		refusal = fmt.Sprintf("a mail may carry at most %d commands", MaxCommands)
+		whole = fmt.Sprintf("a mail may carry at most %d commands", MaxCommands)
 	case s.Proof == ProofNone:
-		refusal = ProofHelp
+		whole = ProofHelp
 	case !s.Staff() && !isRequester(t, s.Email) && !slices.Contains(t.Participants, s.Email):
-		refusal = fmt.Sprintf("%s is not the requester, a participant or an agent of %s", s.Email, t.Ref)
+		whole = fmt.Sprintf("%s is not the requester, a participant or an agent of %s", s.Email, t.Ref)
 	}
+	if whole != "" {
+		unchanged.Results = []Result{{Text: "refused: " + whole}}
+		for _, c := range cmds {
+			unchanged.Results = append(unchanged.Results, Result{Line: c.Line, Text: "not applied"})
+		}
+		return unchanged
+	}
+	a := unchanged
 	run := &cmdRun{d: d, s: s, f: f, w: w, now: now, a: &a}
+	refused := false
 	for _, c := range cmds {
-		if refusal != "" {
+		if refused {
 			a.Results = append(a.Results, Result{Line: c.Line, Text: "not applied"})
 			continue
 		}
 		text, err := run.one(c)
 		if err != nil {
-			refusal = err.Error()
-			a.Results = append(a.Results, Result{Line: c.Line, Text: "refused: " + refusal})
+			refused = true
+			a.Results = append(a.Results, Result{Line: c.Line, Text: "refused: " + err.Error()})
 			continue
 		}
 		a.Results = append(a.Results, Result{Line: c.Line, Done: true, Text: text})
 	}
-	if refusal != "" {
+	if refused {
 		for i := range a.Results {
 			if a.Results[i].Done {
 				a.Results[i] = Result{Line: a.Results[i].Line, Text: "not applied"}
 			}
 		}
-		if len(cmds) > MaxCommands || s.Proof == ProofNone || strings.Contains(refusal, "is not the requester") {
-			a.Results = append([]Result{{Text: "refused: " + refusal}}, a.Results...)
-		}
-		return Applied{Decision: Decision{Ticket: t}, Results: a.Results}
+		unchanged.Results = a.Results
+		return unchanged
 	}
 	a.OK = true
 	if len(a.Events) > 0 {
