@@ -25,6 +25,8 @@ type Config struct {
 	Database DatabaseConfig `toml:"database"`
 	Relay    RelayConfig    `toml:"relay"`
 	Outbox   OutboxConfig   `toml:"outbox"`
+	Notify   NotifyConfig   `toml:"notify"`
+	Bounces  BouncesConfig  `toml:"bounces"`
 	// Users and Orgs are loaded into the database at start; more can be
 	// added while the desk runs (postdesk users add, postdesk orgs add).
 	Users []ticket.User `toml:"users"`
@@ -161,6 +163,8 @@ func DefaultConfig() Config {
 		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
 		Relay:    RelayConfig{Port: 25, TLS: "none", Timeout: 30 * time.Second},
 		Outbox:   OutboxConfig{MaxAge: 5 * 24 * time.Hour, RetryMin: time.Minute, RetryMax: time.Hour},
+		Notify:   defaultNotify(),
+		Bounces:  defaultBounces(),
 		Users:    []ticket.User{},
 		Orgs:     []ticket.Org{},
 	}
@@ -375,6 +379,7 @@ func (c Config) Validate() error {
 	if c.Outbox.MaxAge <= 0 {
 		bad("outbox.max_age", "must be positive")
 	}
+	c.validateNotify(bad)
 	return errors.Join(errs...)
 }
 
@@ -394,8 +399,8 @@ func CheckConfig(w io.Writer, path string) error {
 	if len(cfg.Desk.Fields) > 0 {
 		form = fmt.Sprintf("%d own fields", len(cfg.Desk.Fields))
 	}
-	fmt.Fprintf(w, "%s: ok: desk %s <%s>, references %s-N, reopen %s, form %q, smtp %s, relay %s, database %s\n",
+	fmt.Fprintf(w, "%s: ok: desk %s <%s>, references %s-N, reopen %s, form %q, smtp %s, relay %s, database %s; notify %s\n",
 		path, cfg.Desk.Name, cfg.DeskAddress(), cfg.Desk.Prefix, cfg.Desk.Reopen, form, cfg.SMTP.Listen, relay,
-		cfg.Database.Path)
+		cfg.Database.Path, cfg.Notify.describeMatrix())
 	return nil
 }

@@ -108,9 +108,9 @@ func WriteUsers(ctx context.Context, w io.Writer, st *store.Store, asJSON bool) 
 		return writeJSON(w, users)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tNAME\tORG\tROLE\tLANG")
+	fmt.Fprintln(tw, "EMAIL\tNAME\tORG\tROLE\tLANG\tDEPARTMENT")
 	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Org, u.Role, u.Lang)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Org, u.Role, u.Lang, u.Department)
 	}
 	return tw.Flush()
 }

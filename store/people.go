@@ -13,10 +13,10 @@ import (
 
 // PutUser adds u or replaces the known fields of the user with its address.
 func (t *Tx) PutUser(u ticket.User, now time.Time) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, org, role, lang, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = excluded.name, org = excluded.org,
-		role = excluded.role, lang = excluded.lang`,
-		strings.ToLower(u.Email), u.Name, u.Org, string(u.Role), u.Lang, ts(now))
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, org, role, lang, department, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = excluded.name, org = excluded.org,
+		role = excluded.role, lang = excluded.lang, department = excluded.department`,
+		strings.ToLower(u.Email), u.Name, u.Org, string(u.Role), u.Lang, u.Department, ts(now))
 	if err != nil {
 		return fmt.Errorf("put user %s: %w", u.Email, err)
 	}
@@ -45,8 +45,8 @@ func (t *Tx) PutOrg(o ticket.Org, now time.Time) error {
 // User returns the user with that address; nil when the desk knows none.
 func (t *Tx) User(email string) (*ticket.User, error) {
 	var u ticket.User
-	err := t.tx.QueryRowContext(t.ctx, `SELECT email, name, org, role, lang FROM users WHERE email = ?`,
-		strings.ToLower(email)).Scan(&u.Email, &u.Name, &u.Org, &u.Role, &u.Lang)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT email, name, org, role, lang, department FROM users WHERE email = ?`,
+		strings.ToLower(email)).Scan(&u.Email, &u.Name, &u.Org, &u.Role, &u.Lang, &u.Department)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -60,8 +60,8 @@ func (t *Tx) User(email string) (*ticket.User, error) {
 // when the desk knows none.
 func (s *Store) User(ctx context.Context, email string) (*ticket.User, error) {
 	var u ticket.User
-	err := s.r.QueryRowContext(ctx, `SELECT email, name, org, role, lang FROM users WHERE email = ?`,
-		strings.ToLower(strings.TrimSpace(email))).Scan(&u.Email, &u.Name, &u.Org, &u.Role, &u.Lang)
+	err := s.r.QueryRowContext(ctx, `SELECT email, name, org, role, lang, department FROM users WHERE email = ?`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&u.Email, &u.Name, &u.Org, &u.Role, &u.Lang, &u.Department)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -86,7 +86,7 @@ func (t *Tx) OrgByDomain(domain string) (*ticket.Org, error) {
 
 // Users lists the users the desk knows, by address.
 func (s *Store) Users(ctx context.Context) ([]ticket.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT email, name, org, role, lang FROM users ORDER BY email`)
+	rows, err := s.r.QueryContext(ctx, `SELECT email, name, org, role, lang, department FROM users ORDER BY email`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -94,7 +94,7 @@ func (s *Store) Users(ctx context.Context) ([]ticket.User, error) {
 	out := []ticket.User{}
 	for rows.Next() {
 		var u ticket.User
-		if err := rows.Scan(&u.Email, &u.Name, &u.Org, &u.Role, &u.Lang); err != nil {
+		if err := rows.Scan(&u.Email, &u.Name, &u.Org, &u.Role, &u.Lang, &u.Department); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
 		out = append(out, u)

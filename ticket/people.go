@@ -34,6 +34,9 @@ type User struct {
 	Org   string `json:"org" toml:"org"`
 	Role  Role   `json:"role" toml:"role"`
 	Lang  string `json:"lang" toml:"lang"`
+	// Department is an agent's department: tickets of it tell them
+	// (notify audience "department"); "" for none.
+	Department string `json:"department" toml:"department"`
 }
 
 // Org is a customer organisation: its mail domains and its manager.

@@ -33,7 +33,7 @@ commands:
   parse FILE...          show what the parser makes of mail files
   set REF                change a ticket: --status, --assign, --resolution, --note
   check-config FILE      validate a config file without starting anything
-  users add EMAIL | list  known people: --name, --org, --role customer|agent|manager, --lang
+  users add EMAIL | list  known people: --name, --org, --role customer|agent|manager, --lang, --department
   users passwd EMAIL     set the submission (SMTP AUTH) password of an agent; reads one line on stdin
   orgs add NAME | list    customer organisations: --domain D (repeatable), --manager EMAIL
 
@@ -221,6 +221,7 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		fs.StringVar(&u.Org, "org", "", "their organisation's `NAME`")
 		role := fs.String("role", "customer", "`ROLE`: customer, agent or manager")
 		fs.StringVar(&u.Lang, "lang", "", "`LANG` of their mail: en, de, it, nl")
+		fs.StringVar(&u.Department, "department", "", "an agent's `DEPARTMENT`: its tickets tell them")
 		asJSON := fs.Bool("json", false, "print JSON (list)")
 		pos, err := parseArgs(fs, args)
 		if err != nil {
@@ -241,7 +242,7 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 				}
 				return gateway.SetPassword(ctx, st, deps(), pos[1], password)
 			}
-			return fmt.Errorf("usage: postdesk users add EMAIL [--name N] [--org O] [--role R] [--lang L] | users list [--json] | users passwd EMAIL < password")
+			return fmt.Errorf("usage: postdesk users add EMAIL [--name N] [--org O] [--role R] [--lang L] [--department D] | users list [--json] | users passwd EMAIL < password")
 		})
 	case "orgs":
 		var o ticket.Org
