@@ -120,31 +120,6 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 	return nil
 }
 
-// WriteOutbox lists outbound mail: pending and failed, or with all also sent.
-func WriteOutbox(ctx context.Context, w io.Writer, st *store.Store, all bool) error {
-	states := []string{store.OutboxPending, store.OutboxFailed}
-	if all {
-		states = nil
-	}
-	list, err := st.Outbox(ctx, states...)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tTRIES\tREF\tTO\tSUBJECT\tNEXT/SENT\tLAST ERROR")
-	for _, o := range list {
-		when := o.NextAttemptAt.Format(time.RFC3339)
-		if o.State == store.OutboxSent {
-			when = o.SentAt.Format(time.RFC3339)
-		} else if o.State == store.OutboxFailed {
-			when = "-"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.State, o.Attempts, o.Ref, o.RcptTo, o.Subject,
-			when, o.LastError)
-	}
-	return tw.Flush()
-}
-
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -240,23 +240,3 @@ func firstRefusal(results []ticket.Result) string {
 	}
 	return "refused"
 }
-
-// queueAnswer relays an agent's answer to the requester and participants,
-// each with their own reply address.
-func (p *Pipeline) queueAnswer(tx *store.Tx, t ticket.Ticket, msg *parser.Message, in ticket.Inbound, user *ticket.User,
-	text string, now time.Time) error {
-	author := in.From
-	if user != nil && user.Name != "" {
-		author = user.Name
-	}
-	for _, to := range append([]string{t.Requester}, t.Participants...) {
-		if strings.EqualFold(to, in.From) || ticket.IsDeskAddress(p.desk.Address, to) {
-			continue
-		}
-		if err := p.queueNotice(tx, t, msg, ticket.Notice{Kind: ticket.NoticeAnswer, To: to},
-			noticeText{Text: text, Author: author}, now); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -10,6 +10,7 @@ import (
 
 	"postdesk/parser"
 	"postdesk/store"
+	"postdesk/templates"
 	"postdesk/threading"
 	"postdesk/ticket"
 )
@@ -59,13 +60,13 @@ func sendCommands(t *testing.T, d *desk, from, rcpt, id, body string) string {
 }
 
 // queued returns the outbox rows of kind to address to, oldest first.
-func queued(t *testing.T, st *store.Store, kind ticket.NoticeKind, to string) []store.OutboxMail {
+func queued(t *testing.T, st *store.Store, kind, to string) []store.OutboxMail {
 	t.Helper()
 	all, err := st.Outbox(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return slices.DeleteFunc(all, func(o store.OutboxMail) bool { return o.Kind != string(kind) || o.RcptTo != to })
+	return slices.DeleteFunc(all, func(o store.OutboxMail) bool { return o.Kind != kind || o.RcptTo != to })
 }
 
 func lastText(t *testing.T, rows []store.OutboxMail) string {
@@ -124,7 +125,7 @@ func TestAgentCommandsAndAnswer(t *testing.T) {
 	if i < 0 || !tk.Messages[i].Internal {
 		t.Errorf("the note is not kept as an internal message")
 	}
-	if n := len(queued(t, d.Store, ticket.NoticeAnswer, "anna@client.example")); n != 1 {
+	if n := len(queued(t, d.Store, templates.KindAnswer, "anna@client.example")); n != 1 {
 		t.Errorf("anna was sent %d answers, want 1 (the note is internal)", n)
 	}
 	if !slices.ContainsFunc(tk.Events, func(e ticket.Event) bool { return e.Type == ticket.EventNote && strings.Contains(e.Reason, "Zebra") }) {
@@ -141,11 +142,11 @@ func TestForgedAgentCommandsRefused(t *testing.T) {
 	if tk.Status != ticket.StatusNew {
 		t.Fatalf("a forged command mail moved TKT-1 to %s", tk.Status)
 	}
-	if text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "bob@desk.example")); !strings.Contains(text, "could not prove") ||
+	if text := lastText(t, queued(t, d.Store, templates.KindTranscript, "bob@desk.example")); !strings.Contains(text, "could not prove") ||
 		!strings.Contains(text, "Nothing of this mail's commands was applied") || strings.Contains(text, "TKT-1 is now") {
 		t.Errorf("refusal transcript:\n%s", text)
 	}
-	if n := len(queued(t, d.Store, ticket.NoticeAnswer, "anna@client.example")); n != 0 {
+	if n := len(queued(t, d.Store, templates.KindAnswer, "anna@client.example")); n != 0 {
 		t.Errorf("the forged answer reached the customer %d times", n)
 	}
 	if !slices.ContainsFunc(tk.Events, func(e ticket.Event) bool { return e.Type == ticket.EventCommands }) {
@@ -168,7 +169,7 @@ func TestDKIMSignedCommandsAccepted(t *testing.T) {
 	if tk.Severity != 1 || tk.Status != ticket.StatusInProgress {
 		t.Fatalf("TKT-1 is %s, severity %d, want in_progress, 1", tk.Status, tk.Severity)
 	}
-	if n := len(queued(t, d.Store, ticket.NoticeAnswer, "anna@client.example")); n != 1 {
+	if n := len(queued(t, d.Store, templates.KindAnswer, "anna@client.example")); n != 1 {
 		t.Errorf("anna got %d answers, want 1", n)
 	}
 	// The same signed mail with its body changed proves nothing.
@@ -191,14 +192,14 @@ func TestMixedCommandsChangeNothing(t *testing.T) {
 	if tk.Assignee != "" || tk.Severity != 2 || tk.Status != ticket.StatusNew {
 		t.Fatalf("a refused block changed TKT-1: %+v", tk)
 	}
-	text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "bob@desk.example"))
+	text := lastText(t, queued(t, d.Store, templates.KindTranscript, "bob@desk.example"))
 	for _, want := range []string{"> #assign me\nnot applied", "severity must be a number from 1 to 9", "Nothing of this mail's commands was applied",
 		"Your answer was not sent"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("transcript lacks %q:\n%s", want, text)
 		}
 	}
-	if n := len(queued(t, d.Store, ticket.NoticeAnswer, "anna@client.example")); n != 0 {
+	if n := len(queued(t, d.Store, templates.KindAnswer, "anna@client.example")); n != 0 {
 		t.Errorf("the answer of a refused mail was relayed")
 	}
 }
@@ -231,7 +232,7 @@ func TestControlAddress(t *testing.T) {
 	if tk := d.ticket(t, "TKT-1"); tk.Assignee != "" {
 		t.Fatalf("TKT-1 was assigned although the mail's other command was refused")
 	}
-	if text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "bob@desk.example")); !strings.Contains(text, "severity must be") {
+	if text := lastText(t, queued(t, d.Store, templates.KindTranscript, "bob@desk.example")); !strings.Contains(text, "severity must be") {
 		t.Errorf("transcript:\n%s", text)
 	}
 	if err := control("r2", "Good morning,\n#ticket TKT-1\n#assign me\n#status in progress\n#ticket TKT-2\n#severity 1\n#link TKT-1\n#thanks\n#cancel\n-- \nBob\n"); err != nil {
@@ -243,7 +244,7 @@ func TestControlAddress(t *testing.T) {
 		t.Fatalf("after the control mail: TKT-1 %s/%s linked %v, TKT-2 %s severity %d linked %v",
 			one.Status, one.Assignee, one.Linked, two.Status, two.Severity, two.Linked)
 	}
-	text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "bob@desk.example"))
+	text := lastText(t, queued(t, d.Store, templates.KindTranscript, "bob@desk.example"))
 	if !strings.Contains(text, "All commands were applied") || !strings.Contains(text, "TKT-2 is now new") || strings.Contains(text, "#cancel") {
 		t.Errorf("transcript:\n%s", text)
 	}
@@ -265,7 +266,7 @@ func TestCustomerCommands(t *testing.T) {
 	if tk := d.ticket(t, "TKT-1"); slices.Contains(tk.Participants, "dora@client.example") {
 		t.Fatal("a share was applied although the other was refused")
 	}
-	if text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "anna@client.example")); !strings.Contains(text, "is not of Client") {
+	if text := lastText(t, queued(t, d.Store, templates.KindTranscript, "anna@client.example")); !strings.Contains(text, "is not of Client") {
 		t.Errorf("share refusal:\n%s", text)
 	}
 	sendCommands(t, d, "anna@client.example", anna, "u2", "#share dora@client.example\n#escalate all orders are affected")
@@ -273,15 +274,15 @@ func TestCustomerCommands(t *testing.T) {
 	if !slices.Contains(tk.Participants, "dora@client.example") || tk.Escalated == nil || tk.EscalationReason != "all orders are affected" {
 		t.Fatalf("after share and escalate: %+v", tk)
 	}
-	if text := lastText(t, queued(t, d.Store, ticket.NoticeEscalation, "am@desk.example")); !strings.Contains(text, "all orders are affected") {
+	if text := lastText(t, queued(t, d.Store, templates.KindEscalation, "am@desk.example")); !strings.Contains(text, "all orders are affected") {
 		t.Errorf("the account manager's mail:\n%s", text)
 	}
 	sendCommands(t, d, "carl@client.example", carl, "u3", "#unshare dora@client.example")
-	if text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "carl@client.example")); !strings.Contains(text, "you may remove yourself") {
+	if text := lastText(t, queued(t, d.Store, templates.KindTranscript, "carl@client.example")); !strings.Contains(text, "you may remove yourself") {
 		t.Errorf("carl's unshare:\n%s", text)
 	}
 	sendCommands(t, d, "carl@client.example", carl, "u4", "#status\n#list")
-	text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "carl@client.example"))
+	text := lastText(t, queued(t, d.Store, templates.KindTranscript, "carl@client.example"))
 	for _, want := range []string{"TKT-1 is new", "Tickets you opened (0)", "Tickets you take part in (1)", "TKT-1      new"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("status and list lack %q:\n%s", want, text)
@@ -364,16 +365,16 @@ func TestSubmittedAnswerRelayed(t *testing.T) {
 	if _, err := send(t, d.Addr(), "agent@desk.example", []string{"support@desk.example"}, answer("p1")); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(queued(t, d.Store, ticket.NoticeAnswer, "anna@client.example")); n != 0 {
+	if n := len(queued(t, d.Store, templates.KindAnswer, "anna@client.example")); n != 0 {
 		t.Fatalf("an unproven answer was relayed")
 	}
-	if text := lastText(t, queued(t, d.Store, ticket.NoticeTranscript, "agent@desk.example")); !strings.Contains(text, "not sent to the customer") {
+	if text := lastText(t, queued(t, d.Store, templates.KindTranscript, "agent@desk.example")); !strings.Contains(text, "not sent to the customer") {
 		t.Errorf("the agent was not told:\n%s", text)
 	}
 	if _, err := d.submit(t, &login{agent.Email, "agent secret"}, agent.Email, []string{"support@desk.example"}, answer("p2")); err != nil {
 		t.Fatal(err)
 	}
-	if text := lastText(t, queued(t, d.Store, ticket.NoticeAnswer, "anna@client.example")); !strings.Contains(text, "restart the print spooler") {
+	if text := lastText(t, queued(t, d.Store, templates.KindAnswer, "anna@client.example")); !strings.Contains(text, "restart the print spooler") {
 		t.Errorf("relayed answer:\n%s", text)
 	}
 }

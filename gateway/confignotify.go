@@ -76,12 +76,12 @@ func (c Config) BounceAddress() string {
 func defaultNotify() NotifyConfig {
 	a := func(list ...ticket.Audience) []ticket.Audience { return list }
 	return NotifyConfig{Subject: "[{ref}] {summary}",
-		Opened:    a(ticket.AudienceRequester, ticket.AudienceParticipants, ticket.AudienceQueue),
-		Reply:     a(ticket.AudienceQueue),
-		Answer:    a(ticket.AudienceRequester, ticket.AudienceParticipants),
-		Status:    a(ticket.AudienceRequester, ticket.AudienceParticipants),
-		Resolved:  a(ticket.AudienceRequester, ticket.AudienceParticipants),
-		Escalated: a(ticket.AudienceAccountManager, ticket.AudienceQueue),
+		Opened:            a(ticket.AudienceRequester, ticket.AudienceParticipants, ticket.AudienceQueue),
+		Reply:             a(ticket.AudienceQueue),
+		Answer:            a(ticket.AudienceRequester, ticket.AudienceParticipants),
+		Status:            a(ticket.AudienceRequester, ticket.AudienceParticipants),
+		Resolved:          a(ticket.AudienceRequester, ticket.AudienceParticipants),
+		Escalated:         a(ticket.AudienceAccountManager, ticket.AudienceQueue),
 		PerAddressPerHour: 10, PerTicketPerHour: 4}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"postdesk/parser"
 	"postdesk/store"
+	"postdesk/templates"
 	"postdesk/ticket"
 )
 
@@ -82,11 +83,9 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 	out.Ref = first.Ref
 	transcript := p.transcriptText(tx, runs, s)
 	if !allOK(runs) {
-		if err := p.queueNotice(tx, first, msg, ticket.Notice{Kind: ticket.NoticeTranscript, To: in.From},
-			noticeText{Text: transcript}, now); err != nil {
+		if err := p.queueTranscript(tx, first, msg, in, user, transcript, now, queued); err != nil {
 			return err
 		}
-		*queued = true
 		return tx.MarkRawProcessed(rawID, 0)
 	}
 	for _, ref := range order {
@@ -94,11 +93,9 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 			return err
 		}
 	}
-	if err := p.queueNotice(tx, first, msg, ticket.Notice{Kind: ticket.NoticeTranscript, To: in.From},
-		noticeText{Text: transcript}, now); err != nil {
+	if err := p.queueTranscript(tx, first, msg, in, user, transcript, now, queued); err != nil {
 		return err
 	}
-	*queued = true
 	return tx.MarkRawProcessed(rawID, first.ID)
 }
 
@@ -121,7 +118,6 @@ func (p *Pipeline) writeControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 			continue
 		}
 		dec.Events = append(dec.Events, a.Events...)
-		dec.Notices = append(dec.Notices, a.Notices...)
 		eff.linked = append(eff.linked, a.Linked...)
 	}
 	dec.Ticket = t
@@ -132,7 +128,18 @@ func (p *Pipeline) writeControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 	if err := p.writeEffects(tx, t, eff, in.From, now); err != nil {
 		return err
 	}
-	return p.queueAll(tx, dec, effects{}, msg, in, nil, now, queued)
+	return p.queueChanges(tx, dec, now, queued, in.From)
+}
+
+// queueTranscript mails a control mail's transcript to its sender, on the
+// first ticket it selected.
+func (p *Pipeline) queueTranscript(tx *store.Tx, t ticket.Ticket, msg *parser.Message, in ticket.Inbound,
+	user *ticket.User, transcript string, now time.Time, queued *bool) error {
+	f := factsOf(msg, in, user, commandMail{})
+	ok, err := p.queueNotice(tx, t, notice{kind: templates.KindTranscript,
+		to: ticket.Recipient{Email: in.From, Staff: f.staff}, name: f.name, text: transcript}, now)
+	*queued = *queued || ok
+	return err
 }
 
 // controlTicket finds the ticket a "#ticket REF" line selects, as earlier

@@ -45,24 +45,32 @@ type relayed struct {
 }
 
 // relay is a real go-smtp server standing in for the outbound relay. It
-// answers the first failFirst DATA commands with 451.
+// answers the first failFirst DATA commands with 451, and RCPT of an
+// address in refuse with 550.
 type relay struct {
 	addr      string
 	mails     chan relayed
 	mu        sync.Mutex
 	failFirst int
+	refuse    map[string]bool
 }
 
 func startRelay(t testing.TB) *relay {
 	t.Helper()
-	r := &relay{mails: make(chan relayed, 100)}
-	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &relaySession{r: r}, nil }))
-	s.Domain = "relay.test"
-	s.ErrorLog = nopLogger{}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startRelayOn(t, ln)
+}
+
+// startRelayOn serves a test relay on ln.
+func startRelayOn(t testing.TB, ln net.Listener) *relay {
+	t.Helper()
+	r := &relay{mails: make(chan relayed, 100), refuse: map[string]bool{}}
+	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &relaySession{r: r}, nil }))
+	s.Domain = "relay.test"
+	s.ErrorLog = nopLogger{}
 	r.addr = ln.Addr().String()
 	go s.Serve(ln)
 	t.Cleanup(func() { s.Close() })
@@ -82,6 +90,12 @@ func (s *relaySession) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (s *relaySession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.r.mu.Lock()
+	refused := s.r.refuse[to]
+	s.r.mu.Unlock()
+	if refused {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
 	s.to = append(s.to, to)
 	return nil
 }

@@ -186,37 +186,10 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 	if err := p.writeEffects(tx, dec.Ticket, eff, in.From, now); err != nil {
 		return err
 	}
-	if err := p.queueAll(tx, dec, eff, msg, in, user, now, queued); err != nil {
+	if err := p.queueAll(tx, out.Created, dec, eff, factsOf(msg, in, user, cm), now, queued); err != nil {
 		return err
 	}
 	return tx.MarkRawProcessed(rawID, dec.Ticket.ID)
-}
-
-// queueAll queues the mail a decision asks for: its notices, an agent's
-// answer, and the transcript of the mail's commands (never to automated
-// mail, RFC 3834 section 2).
-func (p *Pipeline) queueAll(tx *store.Tx, dec ticket.Decision, eff effects, msg *parser.Message, in ticket.Inbound,
-	user *ticket.User, now time.Time, queued *bool) error {
-	for _, n := range dec.Notices {
-		if err := p.queueNotice(tx, dec.Ticket, msg, n, noticeText{Reason: dec.Ticket.EscalationReason}, now); err != nil {
-			return err
-		}
-		*queued = true
-	}
-	if eff.answer != "" {
-		if err := p.queueAnswer(tx, dec.Ticket, msg, in, user, eff.answer, now); err != nil {
-			return err
-		}
-		*queued = true
-	}
-	if eff.transcript != "" && ticket.NoAutoAnswer(p.desk, in) == "" {
-		if err := p.queueNotice(tx, dec.Ticket, msg, ticket.Notice{Kind: ticket.NoticeTranscript, To: in.From},
-			noticeText{Text: eff.transcript}, now); err != nil {
-			return err
-		}
-		*queued = true
-	}
-	return nil
 }
 
 // resolve finds the ticket a mail belongs to (threading.Resolve), looking up

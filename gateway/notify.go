@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"postdesk/parser"
@@ -13,85 +12,151 @@ import (
 )
 
 // maxThreadReferences bounds the References we write: the root, then the
-// newest ids of the thread (RFC 5322 section 3.6.4 lets us trim the middle).
+// newest ids of the recipient's thread (RFC 5322 section 3.6.4 lets us trim
+// the middle).
 const maxThreadReferences = 20
 
-// noticeText is what a notice says besides the ticket: an agent's answer,
-// a transcript, an escalation's reason.
-type noticeText struct {
-	Text, Author, Reason string
+// notice is one mail to queue about a ticket: a template kind for one
+// recipient, and what it says besides the ticket.
+type notice struct {
+	kind string // templates.Kind*
+	to   ticket.Recipient
+	// name is the recipient's name as their own mail gave it, used when
+	// the desk knows none.
+	name string
+	// text is the content: an answer, a reply, a transcript; author wrote
+	// it or made the change.
+	text, author, reason string
+	old                  ticket.Status // the state before, for a status notice
 }
 
 // autoSubmitted is the Auto-Submitted value of each kind of notice (RFC
 // 3834 section 5): an agent's answer is written by a person ("" sends no
-// header); the others are the desk's automatic mail.
-func autoSubmitted(kind ticket.NoticeKind) string {
+// header); what answers a mail is auto-replied; what an event causes is
+// auto-generated.
+func autoSubmitted(kind string) string {
 	switch kind {
-	case ticket.NoticeAnswer:
+	case templates.KindAnswer:
 		return ""
-	case ticket.NoticeEscalation:
-		return "auto-generated"
+	case templates.KindAck, templates.KindTranscript:
+		return "auto-replied"
 	}
-	return "auto-replied"
+	return "auto-generated"
 }
 
-// queueNotice renders notice n about ticket t, answering mail msg, and
+// queueNotice renders n about ticket t in the recipient's language and
 // writes it as an outbound message and an outbox row in tx. Nothing is sent
-// here: the outbox worker sends after the commit. An agent's answer does not
-// answer the agent's own mail, which its recipients never saw: it threads
-// under the ticket's root only.
-func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, msg *parser.Message, n ticket.Notice,
-	extra noticeText, now time.Time) error {
-	name := ""
-	if msg.From != nil && msg.From.Addr == n.To {
-		name = msg.From.Name
+// here: the outbox worker sends after the commit. Automatic mail to an
+// outside address past the loop limits, or to a suspended address, is not
+// queued; the ticket says why. It reports whether a mail was queued.
+func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, n notice, now time.Time) (bool, error) {
+	if why, err := p.held(tx, t, n, now); err != nil || why != "" {
+		if why != "" {
+			p.deps.Log.Warn("notice held", "ref", t.Ref, "rcpt", n.to.Email, "kind", n.kind, "reason", why)
+			err = tx.AddEvents(t.ID, 0, []ticket.Event{{At: now, Actor: "postdesk", Type: ticket.EventNoticeQueued,
+				Reason: fmt.Sprintf("%s mail to %s not sent: %s", n.kind, n.to.Email, why)}})
+		}
+		return false, err
 	}
-	r, err := p.tmpl.Render(string(n.Kind), p.cfg.Desk.Language, templates.Data{
+	user, err := tx.User(n.to.Email)
+	if err != nil {
+		return false, err
+	}
+	lang, name := p.cfg.Desk.Language, n.name
+	if user != nil {
+		if user.Lang != "" {
+			lang = user.Lang
+		}
+		if user.Name != "" {
+			name = user.Name
+		}
+	}
+	r, err := p.tmpl.Render(n.kind, lang, templates.Data{
 		Ref: t.Ref, Summary: t.Summary, Client: t.Client, Severity: t.Severity, Priority: t.Priority,
-		RecipientName: name, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address, ReplyMarker: parser.ReplyMarker,
-		Text: extra.Text, Author: extra.Author, Reason: extra.Reason, Status: ticket.Describe(t), Requester: t.Requester,
+		Department: t.Department, Requester: t.Requester, Assignee: t.Assignee, Status: string(t.Status),
+		OldStatus: string(n.old), Resolution: string(t.Resolution), Escalated: t.Escalated != nil,
+		RecipientName: name, Staff: n.to.Staff, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address,
+		ReplyMarker: parser.ReplyMarker, Text: n.text, Author: n.author, Reason: n.reason,
 	})
 	if err != nil {
-		return fmt.Errorf("notice %s for %s: %w", n.Kind, t.Ref, err)
+		return false, fmt.Errorf("notice %s for %s: %w", n.kind, t.Ref, err)
+	}
+	thread, err := tx.ThreadOf(t.ID, n.to.Email, maxThreadReferences-1)
+	if err != nil {
+		return false, err
 	}
 	id, err := p.match.NewMessageID(t.Ref, now, p.deps.Rand)
 	if err != nil {
-		return err
+		return false, err
 	}
-	row := ticket.Message{Direction: ticket.Out, MessageID: id, From: p.desk.Address, To: []string{n.To},
-		Subject: r.Subject, Text: r.Text, HTML: r.HTML, CreatedAt: now}
+	row := ticket.Message{Direction: ticket.Out, MessageID: id, From: p.desk.Address, To: []string{n.to.Email},
+		Subject: p.cfg.Notify.SubjectOf(t), Text: r.Text, HTML: r.HTML, CreatedAt: now}
 	if err := tx.AddMessage(t.ID, 0, &row); err != nil {
-		return err
+		return false, err
 	}
-	inReplyTo, refs := msg.MessageID, threadReferences(p.match.RootID(t.Ref), msg)
-	if n.Kind == ticket.NoticeAnswer || n.Kind == ticket.NoticeEscalation {
-		inReplyTo, refs = "", []string{p.match.RootID(t.Ref)}
-	}
+	inReplyTo, refs := threadHeaders(p.match.RootID(t.Ref), thread)
 	_, err = tx.QueueMail(store.OutboxMail{
-		TicketID: t.ID, MessageRow: row.ID, Kind: string(n.Kind),
-		EnvelopeFrom: p.desk.Address, RcptTo: n.To,
-		ReplyTo:       threading.ReplyAddress(p.desk.Address, p.cfg.Desk.SubaddressDelimiter, t.Ref, threading.ReplyToken(p.secret, t.Ref, n.To)),
+		TicketID: t.ID, MessageRow: row.ID, Kind: n.kind,
+		EnvelopeFrom: p.desk.Address, RcptTo: n.to.Email,
+		ReplyTo:       threading.ReplyAddress(p.desk.Address, p.cfg.Desk.SubaddressDelimiter, t.Ref, threading.ReplyToken(p.secret, t.Ref, n.to.Email)),
 		InReplyTo:     inReplyTo,
 		References:    refs,
-		AutoSubmitted: autoSubmitted(n.Kind),
+		AutoSubmitted: autoSubmitted(n.kind),
+		Lang:          lang,
 		CreatedAt:     now,
 	})
-	return err
+	return err == nil, err
 }
 
-// threadReferences is what a reply to msg carries in References (RFC 5322
-// section 3.6.4: the parent's References, then the parent's Message-ID),
-// with the ticket's root id first so that every mail of the ticket shares it.
-func threadReferences(root string, msg *parser.Message) []string {
-	refs := []string{root}
-	chain := append(slices.Clone(msg.References), msg.MessageID)
-	if len(chain) > maxThreadReferences-1 {
-		chain = chain[len(chain)-(maxThreadReferences-1):]
-	}
-	for _, id := range chain {
-		if id != "" && !slices.Contains(refs, id) {
-			refs = append(refs, id)
+// threadHeaders are the In-Reply-To and References of our next mail to a
+// person whose thread of the ticket is thread (oldest first). In-Reply-To
+// is the person's own last mail, else our last mail to them, else the
+// ticket's root; References is the root, then the thread (RFC 5322 section
+// 3.6.4), so that every mail of the ticket shares the root and clients that
+// thread by References (Thunderbird, Gmail) or by In-Reply-To (Outlook)
+// keep one conversation.
+func threadHeaders(root string, thread []store.ThreadMail) (inReplyTo string, refs []string) {
+	refs = []string{root}
+	inReplyTo = root
+	for _, m := range thread {
+		if m.MessageID == root {
+			continue
+		}
+		refs = append(refs, m.MessageID)
+		if m.In {
+			inReplyTo = m.MessageID
 		}
 	}
-	return refs
+	if inReplyTo == root && len(refs) > 1 {
+		inReplyTo = refs[len(refs)-1]
+	}
+	return inReplyTo, refs
+}
+
+// held says why n must not be sent, or "" when it may: automatic mail to an
+// outside address is bounded per address and per address and ticket (token
+// buckets, loop protection); staff and an agent's answer are not.
+func (p *Pipeline) held(tx *store.Tx, t ticket.Ticket, n notice, now time.Time) (string, error) {
+	if n.to.Staff || autoSubmitted(n.kind) == "" {
+		return "", nil
+	}
+	cfg := p.cfg.Notify
+	for _, b := range []struct {
+		key  string
+		size int
+		what string
+	}{
+		{fmt.Sprintf("ticket:%d:%s", t.ID, n.to.Email), cfg.PerTicketPerHour, "about this ticket"},
+		{"addr:" + n.to.Email, cfg.PerAddressPerHour, "in all"},
+	} {
+		ok, err := tx.TakeAutoMail(b.key, now, b.size, time.Hour)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return fmt.Sprintf("more than %d automatic mails an hour to this address %s (loop protection)",
+				b.size, b.what), nil
+		}
+	}
+	return "", nil
 }

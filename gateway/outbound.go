@@ -140,6 +140,9 @@ func (r *RelaySender) build(o store.OutboxMail) (*mail.Msg, error) {
 	m.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
 	m.SetGenHeader("X-Loop", o.From)
 	m.SetGenHeader("X-Postdesk-Ticket", o.Ref)
+	if o.Lang != "" {
+		m.SetGenHeader("Content-Language", o.Lang) // RFC 3282
+	}
 	m.SetBodyString(mail.TypeTextPlain, o.Text)
 	if o.HTML != "" {
 		m.AddAlternativeString(mail.TypeTextHTML, o.HTML)

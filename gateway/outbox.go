@@ -65,18 +65,22 @@ func (w *OutboxWorker) Run(ctx context.Context) error {
 }
 
 // RunOnce sends every mail due now, in batches, and records the outcomes.
-// It returns how many mails it tried.
+// It returns how many mails it tried. A batch once begun is finished and
+// recorded even when ctx ends meanwhile (the relay's timeout bounds it), so
+// that a stopping daemon never leaves a mail the relay took unrecorded, to
+// be sent a second time after the restart.
 func (w *OutboxWorker) RunOnce(ctx context.Context) (int, error) {
 	tried := 0
-	for {
+	for ctx.Err() == nil {
 		now := w.deps.clock()
 		due, err := w.store.DueOutbox(ctx, now, outboxBatch)
 		if err != nil || len(due) == 0 {
 			return tried, err
 		}
-		results := w.sender.SendBatch(ctx, due)
+		finish := context.WithoutCancel(ctx)
+		results := w.sender.SendBatch(finish, due)
 		done := w.deps.clock()
-		err = w.store.Write(ctx, func(tx *store.Tx) error {
+		err = w.store.Write(finish, func(tx *store.Tx) error {
 			for i, m := range due {
 				if err := w.record(tx, m, results[i], done); err != nil {
 					return err
@@ -92,13 +96,17 @@ func (w *OutboxWorker) RunOnce(ctx context.Context) (int, error) {
 			return tried, nil
 		}
 	}
+	return tried, nil
 }
 
 func (w *OutboxWorker) record(tx *store.Tx, m store.OutboxMail, result error, now time.Time) error {
 	log := w.deps.Log.With("outbox_id", m.ID, "ref", m.Ref, "rcpt", m.RcptTo, "kind", m.Kind)
 	if result == nil {
 		log.Info("mail sent", "attempts", m.Attempts+1)
-		return tx.MarkSent(m.ID, now)
+		if err := tx.MarkSent(m.ID, now); err != nil {
+			return err
+		}
+		return tx.RecordAttempt(m.ID, now, store.AttemptSent, "")
 	}
 	next := now.Add(w.backoff(m.Attempts))
 	reason := result.Error()
@@ -110,12 +118,17 @@ func (w *OutboxWorker) record(tx *store.Tx, m store.OutboxMail, result error, no
 		reason = fmt.Sprintf("gave up after %d attempts over %s: %s", m.Attempts+1,
 			now.Sub(m.CreatedAt).Round(time.Second), reason)
 	}
+	outcome := store.AttemptRetry
 	if next.IsZero() {
+		outcome = store.AttemptFailed
 		log.Error("mail failed", "err", reason)
 	} else {
 		log.Warn("mail delayed", "err", reason, "retry_at", next)
 	}
-	return tx.MarkAttemptFailed(m.ID, reason, next)
+	if err := tx.MarkAttemptFailed(m.ID, reason, next); err != nil {
+		return err
+	}
+	return tx.RecordAttempt(m.ID, now, outcome, reason)
 }
 
 // backoff is the delay before retry number attempts+1: RetryMin doubled per

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"postdesk/store"
+	"postdesk/templates"
 	"postdesk/threading"
 	"postdesk/ticket"
 )
@@ -17,14 +18,25 @@ type SetRequest struct {
 }
 
 // SetTicket applies an agent's or operator's change to a ticket in one
-// transaction, with the events that record it, and writes what happened to
-// w. A change the lifecycle does not allow is refused with the reason and
-// changes nothing.
+// transaction, with the events that record it and the notifications the
+// desk's matrix asks for (sent by the running desk's outbox worker), and
+// writes what happened to w. A change the lifecycle does not allow is
+// refused with the reason and changes nothing.
 func SetTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, req SetRequest) error {
 	n, err := threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain).ParseRef(req.Ref)
 	if err != nil {
 		return err
 	}
+	tmpl, err := templates.Load(cfg.Notify.Templates)
+	if err != nil {
+		return err
+	}
+	secret, err := ReplySecret(ctx, st, cfg, deps)
+	if err != nil {
+		return err
+	}
+	p := NewPipeline(cfg, st, tmpl, deps, secret, nil)
+	queued := false
 	var dec ticket.Decision
 	var before ticket.Ticket
 	err = st.Write(ctx, func(tx *store.Tx) error {
@@ -39,7 +51,10 @@ func SetTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, de
 		if err := tx.UpdateTicket(dec.Ticket); err != nil {
 			return err
 		}
-		return tx.AddEvents(t.ID, 0, dec.Events)
+		if err := tx.AddEvents(t.ID, 0, dec.Events); err != nil {
+			return err
+		}
+		return p.queueChanges(tx, dec, deps.clock(), &queued, req.Change.Actor)
 	})
 	if err != nil {
 		return err
@@ -54,6 +69,9 @@ func SetTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, de
 	}
 	if t.Assignee != "" {
 		fmt.Fprintf(w, ", assignee %s", t.Assignee)
+	}
+	if queued {
+		fmt.Fprint(w, "; notifications queued")
 	}
 	fmt.Fprintln(w)
 	return nil

@@ -57,9 +57,18 @@ func (s *Store) Attempts(ctx context.Context, id int64) ([]Attempt, error) {
 
 // OutboxByID returns outbox row id; found is false when there is none.
 func (t *Tx) OutboxByID(id int64) (o OutboxMail, found bool, err error) {
-	rows, err := t.tx.QueryContext(t.ctx, outboxQuery+` WHERE o.id = ?`, id)
+	return oneOutbox(t.tx.QueryContext(t.ctx, outboxQuery+` WHERE o.id = ?`, id))
+}
+
+// OutboxMail returns outbox row id from the read pool; found is false when
+// there is none.
+func (s *Store) OutboxMail(ctx context.Context, id int64) (o OutboxMail, found bool, err error) {
+	return oneOutbox(s.r.QueryContext(ctx, outboxQuery+` WHERE o.id = ?`, id))
+}
+
+func oneOutbox(rows *sql.Rows, err error) (OutboxMail, bool, error) {
 	if err != nil {
-		return OutboxMail{}, false, fmt.Errorf("outbox %d: %w", id, err)
+		return OutboxMail{}, false, fmt.Errorf("read outbox: %w", err)
 	}
 	list, err := scanOutbox(rows)
 	if err != nil || len(list) == 0 {

@@ -30,6 +30,8 @@ type OutboxMail struct {
 	InReplyTo     string
 	References    []string
 	AutoSubmitted string
+	// Lang is the language the mail is written in ("de"); "" when unknown.
+	Lang          string
 	State         string
 	Attempts      int
 	NextAttemptAt time.Time
@@ -49,10 +51,10 @@ type OutboxMail struct {
 // QueueMail adds a pending delivery of message row o.MessageRow and returns its id.
 func (t *Tx) QueueMail(o OutboxMail) (int64, error) {
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox (ticket_id, message_id, kind, envelope_from, rcpt_to,
-		reply_to, in_reply_to, refs, auto_submitted, state, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		reply_to, in_reply_to, refs, auto_submitted, lang, state, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.TicketID, o.MessageRow, o.Kind, o.EnvelopeFrom, o.RcptTo, o.ReplyTo, o.InReplyTo,
-		strings.Join(o.References, " "), o.AutoSubmitted, OutboxPending, ts(o.CreatedAt), ts(o.CreatedAt))
+		strings.Join(o.References, " "), o.AutoSubmitted, o.Lang, OutboxPending, ts(o.CreatedAt), ts(o.CreatedAt))
 	if err != nil {
 		return 0, fmt.Errorf("queue mail: %w", err)
 	}
@@ -86,7 +88,7 @@ func (t *Tx) MarkAttemptFailed(id int64, reason string, next time.Time) error {
 }
 
 const outboxQuery = `SELECT o.id, o.ticket_id, o.message_id, o.kind, o.envelope_from, o.rcpt_to, o.reply_to,
-	o.in_reply_to, o.refs, o.auto_submitted, o.state, o.attempts, o.next_attempt_at, o.last_error, o.created_at,
+	o.in_reply_to, o.refs, o.auto_submitted, o.lang, o.state, o.attempts, o.next_attempt_at, o.last_error, o.created_at,
 	coalesce(o.sent_at, ''), t.prefix || '-' || t.number, m.from_addr, m.subject, m.message_id, m.text_body, m.html_body
 	FROM outbox o JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = o.ticket_id`
 
@@ -97,7 +99,7 @@ func scanOutbox(rows *sql.Rows) ([]OutboxMail, error) {
 		var o OutboxMail
 		var refs, next, created, sent string
 		if err := rows.Scan(&o.ID, &o.TicketID, &o.MessageRow, &o.Kind, &o.EnvelopeFrom, &o.RcptTo, &o.ReplyTo,
-			&o.InReplyTo, &refs, &o.AutoSubmitted, &o.State, &o.Attempts, &next, &o.LastError, &created, &sent,
+			&o.InReplyTo, &refs, &o.AutoSubmitted, &o.Lang, &o.State, &o.Attempts, &next, &o.LastError, &created, &sent,
 			&o.Ref, &o.From, &o.Subject, &o.MessageID, &o.Text, &o.HTML); err != nil {
 			return nil, fmt.Errorf("read outbox: %w", err)
 		}

@@ -41,8 +41,8 @@ func (r *cmdRun) cancel(reason string) (string, error) {
 	return r.move(StatusCancelled, ResolutionCancelled, why)
 }
 
-// escalate flags the ticket with a reason (SEKO) and tells the account
-// manager of the requester's organisation.
+// escalate flags the ticket with a reason (SEKO); the notification matrix
+// decides whom the escalation event tells (the account manager at SEKO).
 func (r *cmdRun) escalate(reason string) (string, error) {
 	t := &r.a.Ticket
 	if reason == "" {
@@ -57,10 +57,6 @@ func (r *cmdRun) escalate(reason string) (string, error) {
 	at := r.now
 	t.Escalated, t.EscalationReason = &at, reason
 	r.event(EventEscalated, "", "", reason)
-	if r.f.Org != nil && r.f.Org.Manager != "" {
-		r.a.Notices = append(r.a.Notices, Notice{Kind: NoticeEscalation, To: strings.ToLower(r.f.Org.Manager)})
-		return fmt.Sprintf("%s is escalated; %s, the account manager, is told", t.Ref, r.f.Org.Manager), nil
-	}
 	return fmt.Sprintf("%s is escalated", t.Ref), nil
 }
 

@@ -65,16 +65,14 @@ type Inbound struct {
 	Refused map[string]string
 }
 
-// NoticeKind names a notification template.
+// NoticeKind names a mail the rules themselves ask for. Every other mail
+// follows from the decision's events through the desk's notification
+// matrix (Matrix).
 type NoticeKind string
 
-// Notice kinds.
-const (
-	NoticeAcknowledgement NoticeKind = "ack"
-	NoticeEscalation      NoticeKind = "escalation" // to the account manager (SEKO)
-	NoticeAnswer          NoticeKind = "answer"     // an agent's answer, relayed
-	NoticeTranscript      NoticeKind = "transcript" // what a mail's commands did
-)
+// NoticeAcknowledgement acknowledges a new ticket to its requester: the
+// rules ask for it only where an automatic answer is allowed (NoAutoAnswer).
+const NoticeAcknowledgement NoticeKind = "ack"
 
 // Notice is a mail the rules ask to send because of a decision. The gateway
 // renders it and queues it in the same transaction as the decision.

@@ -29,7 +29,7 @@ commands:
   deliver                take one mail on stdin (for an MTA pipe) and exit
   tickets                list tickets
   show REF               show one ticket with its messages and history
-  outbox                 list outbound mail that is pending or failed
+  outbox [show|retry ID] list outbound mail that is pending or failed; one mail's attempts; send a failed one again
   parse FILE...          show what the parser makes of mail files
   set REF                change a ticket: --status, --assign, --resolution, --note
   check-config FILE      validate a config file without starting anything
@@ -158,11 +158,21 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		})
 	case "outbox":
 		all := fs.Bool("all", false, "list sent mail too")
-		if err := fs.Parse(args); err != nil {
+		as := fs.String("as", "operator", "who asks for the retry (recorded with the attempt)")
+		pos, err := parseArgs(fs, args)
+		if err != nil {
 			return err
 		}
 		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
-			return gateway.WriteOutbox(ctx, stdout, st, *all)
+			switch {
+			case len(pos) == 0:
+				return gateway.WriteOutbox(ctx, stdout, st, *all)
+			case len(pos) == 2 && pos[0] == "show":
+				return gateway.WriteOutboxMail(ctx, stdout, st, pos[1])
+			case len(pos) == 2 && pos[0] == "retry":
+				return gateway.RetryOutbox(ctx, stdout, st, deps(), pos[1], *as)
+			}
+			return fmt.Errorf("usage: postdesk outbox [--all] | outbox show ID | outbox retry ID")
 		})
 	case "parse":
 		asJSON := fs.Bool("json", false, "print one JSON object per file (JSON Lines)")

@@ -19,3 +19,6 @@ CREATE TABLE auto_mail_buckets (
     tokens     REAL NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- The language a notification was written in (Content-Language, RFC 3282).
+ALTER TABLE outbox ADD COLUMN lang TEXT NOT NULL DEFAULT '';
