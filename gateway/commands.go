@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"postdesk/parser"
 	"postdesk/store"
 	"postdesk/ticket"
 )

@@ -216,7 +216,7 @@ func checkHeaders(t *testing.T, s sent, lang, auto, inReplyTo string) {
 	if !strings.HasPrefix(s.msg.MessageID, "TKT-1.") || len(s.msg.References) == 0 || s.msg.References[0] != "TKT-1@desk.example" {
 		t.Errorf("%s: Message-ID %q References %v", who, s.msg.MessageID, s.msg.References)
 	}
-	if inReplyTo != "" && s.msg.InReplyTo != inReplyTo {
+	if inReplyTo != "" && (len(s.msg.InReplyTo) != 1 || s.msg.InReplyTo[0] != inReplyTo) {
 		t.Errorf("%s: In-Reply-To %q, want %q", who, s.msg.InReplyTo, inReplyTo)
 	}
 	if !strings.HasPrefix(s.msg.Text, parser.ReplyMarker) {
