@@ -116,7 +116,7 @@ func StartWith(ctx context.Context, cfg Config, deps Deps, ls Listeners) (*Daemo
 	d := &Daemon{Store: st, ln: ls.SMTP, subLn: ls.Submission, cancel: cancel, deps: deps}
 	var kick func()
 	if cfg.Relay.Host != "" {
-		w := NewOutboxWorker(st, NewRelaySender(cfg), cfg.Outbox, deps)
+		w := NewOutboxWorker(st, NewRelaySender(cfg, secret), cfg.Outbox, deps)
 		d.outbox, kick = w, w.Kick
 		d.wg.Add(1)
 		go func() {

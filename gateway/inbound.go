@@ -52,6 +52,9 @@ type Outcome struct {
 	Ref       string
 	Created   bool
 	Duplicate bool
+	// Report is mail to a return path of ours: a bounce or an automatic
+	// answer to our mail, noted on Ref's ticket (bounce.go).
+	Report bool
 }
 
 // Pipeline takes one raw mail through parse, thread, rules and one store
@@ -90,6 +93,9 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	msg, perr := parser.ParseWith(raw, p.opts)
 	if perr != nil {
 		p.deps.Log.Warn("mail parsed with problems", "message_id", msg.MessageID, "err", perr)
+	}
+	if id, ok := p.bouncedOutbox(env); ok { // about our mail: never a ticket (bounce.go)
+		return p.deliverBounce(ctx, env, msg, raw, id)
 	}
 	rec := rawRecord(env, msg, raw, now)
 	in := inbound(msg, env)

@@ -10,6 +10,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"postdesk/store"
+	"postdesk/threading"
 )
 
 // Sender delivers a batch of outbox mails and returns one result per mail,
@@ -37,15 +38,21 @@ type RelaySender struct {
 	cfg      RelayConfig
 	helo     string
 	deskName string
+	// bounces, delim and secret make each mail's VERP return path.
+	bounces, delim string
+	secret         []byte
 }
 
-// NewRelaySender returns a Sender for the relay in cfg. cfg.Relay.Host must be set.
-func NewRelaySender(cfg Config) *RelaySender {
+// NewRelaySender returns a Sender for the relay in cfg. cfg.Relay.Host must be
+// set. secret keys the bounce tokens of the return paths (the pipeline's
+// secret, so that the SMTP server recognises them).
+func NewRelaySender(cfg Config, secret []byte) *RelaySender {
 	helo := cfg.Relay.HELO
 	if helo == "" {
 		helo = cfg.Desk.Domain
 	}
-	return &RelaySender{cfg: cfg.Relay, helo: helo, deskName: cfg.Desk.Name}
+	return &RelaySender{cfg: cfg.Relay, helo: helo, deskName: cfg.Desk.Name,
+		bounces: cfg.BounceAddress(), delim: cfg.Desk.SubaddressDelimiter, secret: secret}
 }
 
 func (r *RelaySender) client() (*mail.Client, error) {
@@ -106,11 +113,14 @@ func (r *RelaySender) SendBatch(ctx context.Context, mails []store.OutboxMail) [
 }
 
 // build turns an outbox row into a go-mail message: multipart/alternative
-// when there is HTML, with the threading and RFC 3834 headers.
+// when there is HTML, with the threading and RFC 3834 headers. The envelope
+// sender is the row's VERP return path (threading.VERPAddress), so that a
+// bounce names the delivery it is about; the header From stays the desk.
 func (r *RelaySender) build(o store.OutboxMail) (*mail.Msg, error) {
 	m := mail.NewMsg()
-	if err := m.EnvelopeFrom(o.EnvelopeFrom); err != nil {
-		return nil, fmt.Errorf("envelope sender %q: %w", o.EnvelopeFrom, err)
+	returnPath := threading.VERPAddress(r.bounces, r.delim, o.ID, r.secret)
+	if err := m.EnvelopeFrom(returnPath); err != nil {
+		return nil, fmt.Errorf("envelope sender %q: %w", returnPath, err)
 	}
 	if err := m.FromFormat(r.deskName, o.From); err != nil {
 		return nil, fmt.Errorf("from %q: %w", o.From, err)

@@ -115,6 +115,8 @@ func smtpReply(log *slog.Logger, err error) error {
 			if ok.out.Ref != "" {
 				text += " on ticket " + ok.out.Ref
 			}
+		case ok.out.Report:
+			text = "Delivery report received: thank you"
 		case !ok.out.Created:
 			text = "Thank you: your mail was added to ticket " + ok.out.Ref
 		}

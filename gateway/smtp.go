@@ -55,9 +55,11 @@ type backend struct {
 }
 
 // takes reports whether rcpt is an address of the desk: the support address
-// or a sub-address of it, or the control address.
+// or a sub-address of it, the control address, or a VERP return path of our
+// mail with a valid token (bounce.go); the bare bounce address is none.
 func (b *backend) takes(rcpt string) bool {
-	return ticket.IsDeskAddress(b.desk, rcpt) || strings.EqualFold(strings.TrimSpace(rcpt), b.control)
+	return ticket.IsDeskAddress(b.desk, rcpt) || strings.EqualFold(strings.TrimSpace(rcpt), b.control) ||
+		b.pipeline.isReturnPath(rcpt)
 }
 
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
@@ -92,8 +94,8 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
-// Rcpt accepts the desk address, its sub-addresses and the control address;
-// anything else is refused at once, so the desk is never an open relay (on
+// Rcpt accepts the desk address, its sub-addresses, the control address and
+// the return paths of our mail (a bad token is no address); anything else is refused at once, so the desk is never an open relay (on
 // the submission listener neither).
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if !s.b.takes(to) {
