@@ -26,6 +26,14 @@ func (p *Pipeline) returnPath(rcpt string) (outboxID int64, ok bool) {
 	return threading.ParseVERP(p.cfg.BounceAddress(), p.cfg.Desk.SubaddressDelimiter, rcpt, p.secret)
 }
 
+// Takes reports whether rcpt is an address of the desk: the support address
+// or a sub-address of it, the control address, or a VERP return path of our
+// mail with a valid token; the bare bounce address is none.
+func (p *Pipeline) Takes(rcpt string) bool {
+	return ticket.IsDeskAddress(p.desk.Address, rcpt) || strings.EqualFold(strings.TrimSpace(rcpt), p.cfg.ControlAddress()) ||
+		p.isReturnPath(rcpt)
+}
+
 // isReturnPath reports whether rcpt is a VERP return path of ours with a
 // valid token: the SMTP server takes mail for it.
 func (p *Pipeline) isReturnPath(rcpt string) bool {

@@ -76,7 +76,7 @@ func (c Config) BounceAddress() string {
 func defaultNotify() NotifyConfig {
 	a := func(list ...ticket.Audience) []ticket.Audience { return list }
 	return NotifyConfig{Subject: "[{ref}] {summary}",
-		Opened:            a(ticket.AudienceRequester, ticket.AudienceParticipants, ticket.AudienceQueue),
+		Opened:            a(ticket.AudienceRequester, ticket.AudienceQueue),
 		Reply:             a(ticket.AudienceQueue),
 		Answer:            a(ticket.AudienceRequester, ticket.AudienceParticipants),
 		Status:            a(ticket.AudienceRequester, ticket.AudienceParticipants),

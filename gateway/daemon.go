@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 
 	"postdesk/store"
 	"postdesk/templates"
-	"postdesk/ticket"
 )
 
 // Daemon is a running desk: the SMTP server, the submission server when
@@ -212,9 +210,6 @@ func DeliverOne(ctx context.Context, cfg Config, deps Deps, env Envelope, rcpt s
 	if rcpt == "" {
 		rcpt = cfg.DeskAddress()
 	}
-	if !ticket.IsDeskAddress(cfg.DeskAddress(), rcpt) && !strings.EqualFold(rcpt, cfg.ControlAddress()) {
-		return Outcome{}, errNoSuchMailbox{rcpt: rcpt, desk: cfg.DeskAddress()}
-	}
 	env.RcptTo = []string{rcpt}
 	raw, err := io.ReadAll(io.LimitReader(r, cfg.SMTP.MaxMessageBytes+1))
 	if err != nil {
@@ -236,7 +231,11 @@ func DeliverOne(ctx context.Context, cfg Config, deps Deps, env Envelope, rcpt s
 	if err != nil {
 		return Outcome{}, err
 	}
-	return NewPipeline(cfg, st, tmpl, deps, secret, nil).Deliver(ctx, env, raw)
+	p := NewPipeline(cfg, st, tmpl, deps, secret, nil)
+	if !p.Takes(rcpt) {
+		return Outcome{}, errNoSuchMailbox{rcpt: rcpt, desk: cfg.DeskAddress()}
+	}
+	return p.Deliver(ctx, env, raw)
 }
 
 // ReplySecret is the key of the reply tokens: desk.reply_secret, else the one

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -15,6 +16,9 @@ import (
 type mailFacts struct {
 	in   ticket.Inbound
 	name string // the sender's display name
+	// author names the sender in mail to others: the desk's name for
+	// them, else their display name, else their address.
+	author string
 	// staff is true when the sender is an agent or manager.
 	staff bool
 	// said is the mail's own new text without its command lines.
@@ -25,6 +29,10 @@ func factsOf(msg *parser.Message, in ticket.Inbound, user *ticket.User, cm comma
 	f := mailFacts{in: in, staff: ticket.Sender{Email: in.From, User: user}.Staff(), said: in.NewText}
 	if msg.From != nil {
 		f.name = msg.From.Name
+	}
+	f.author = cmp.Or(f.name, in.From)
+	if user != nil && user.Name != "" {
+		f.author = user.Name
 	}
 	if len(cm.block.Commands) > 0 {
 		f.said = cm.block.Rest
@@ -53,24 +61,20 @@ func (p *Pipeline) queueAll(tx *store.Tx, created bool, dec ticket.Decision, eff
 		for _, r := range m.Recipients(ticket.NotifyOpened, people, p.desk.Address) {
 			switch {
 			case r.Staff:
-				list = append(list, notice{kind: templates.KindOpened, to: r, text: f.said, author: f.in.From})
+				list = append(list, notice{kind: templates.KindOpened, to: r, text: f.said, author: f.author})
 			case acked:
 				list = append(list, notice{kind: templates.KindAck, to: r, name: nameIf(r, f)})
 			}
 		}
 	case !f.staff && !automated && strings.TrimSpace(f.said) != "":
 		for _, r := range m.Recipients(ticket.NotifyReply, people, p.desk.Address, f.in.From) {
-			list = append(list, notice{kind: templates.KindReply, to: r, text: f.said, author: f.in.From})
+			list = append(list, notice{kind: templates.KindReply, to: r, text: f.said, author: f.author})
 		}
 	}
 	answered := map[string]bool{}
 	if eff.answer != "" {
-		author := f.in.From
-		if f.name != "" {
-			author = f.name
-		}
 		for _, r := range m.Recipients(ticket.NotifyAnswer, people, p.desk.Address, f.in.From) {
-			list = append(list, notice{kind: templates.KindAnswer, to: r, text: eff.answer, author: author})
+			list = append(list, notice{kind: templates.KindAnswer, to: r, text: eff.answer, author: f.author})
 			answered[r.Email] = true
 		}
 	}

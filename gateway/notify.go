@@ -133,10 +133,19 @@ func threadHeaders(root string, thread []store.ThreadMail) (inReplyTo string, re
 	return inReplyTo, refs
 }
 
-// held says why n must not be sent, or "" when it may: automatic mail to an
-// outside address is bounded per address and per address and ticket (token
+// held says why n must not be sent, or "" when it may: nothing goes to an
+// address suspended after hard bounces; automatic mail to an outside
+// address is bounded per address and per address and ticket (token
 // buckets, loop protection); staff and an agent's answer are not.
 func (p *Pipeline) held(tx *store.Tx, t ticket.Ticket, n notice, now time.Time) (string, error) {
+	until, reason, suspended, err := tx.Suppressed(n.to.Email, now)
+	if err != nil {
+		return "", err
+	}
+	if suspended {
+		return fmt.Sprintf("mail to this address is suspended until %s after hard bounces (%s)",
+			until.Format(time.RFC3339), reason), nil
+	}
 	if n.to.Staff || autoSubmitted(n.kind) == "" {
 		return "", nil
 	}

@@ -99,3 +99,26 @@ func outboxID(arg string) (int64, error) {
 	}
 	return id, nil
 }
+
+// WriteSuppressions lists the addresses that hard-bounced, and until when
+// mail to them is suspended.
+func WriteSuppressions(ctx context.Context, w io.Writer, st *store.Store, deps Deps) error {
+	list, err := st.Suppressions(ctx)
+	if err != nil {
+		return err
+	}
+	now := deps.clock()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ADDRESS\tHARD BOUNCES\tLAST\tSUSPENDED UNTIL\tREASON")
+	for _, s := range list {
+		until := "-"
+		if s.Until.After(now) {
+			until = s.Until.Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", s.Address, s.HardBounces, s.LastAt.Format(time.RFC3339), until, s.Reason)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(tw, "(no address has bounced)")
+	}
+	return tw.Flush()
+}

@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/emersion/go-smtp"
 
 	"postdesk/store"
-	"postdesk/ticket"
 )
 
 // NewSMTPServer returns the inbound SMTP server (RFC 5321) of the desk. It
@@ -54,13 +52,8 @@ type backend struct {
 	creds *store.Store
 }
 
-// takes reports whether rcpt is an address of the desk: the support address
-// or a sub-address of it, the control address, or a VERP return path of our
-// mail with a valid token (bounce.go); the bare bounce address is none.
-func (b *backend) takes(rcpt string) bool {
-	return ticket.IsDeskAddress(b.desk, rcpt) || strings.EqualFold(strings.TrimSpace(rcpt), b.control) ||
-		b.pipeline.isReturnPath(rcpt)
-}
+// takes reports whether the desk takes mail for rcpt (Pipeline.Takes).
+func (b *backend) takes(rcpt string) bool { return b.pipeline.Takes(rcpt) }
 
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	remote := ""

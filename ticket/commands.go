@@ -323,8 +323,13 @@ func (r *cmdRun) field(c Command) (string, error) {
 	case CmdDepartment:
 		values, dst = r.d.Departments, &t.Department
 	}
-	v = strings.ToLower(v)
+	// The desk's own spelling is kept ("Support" for #department support).
 	name := string(c.Cmd)
+	if i := slices.IndexFunc(values, func(d string) bool { return strings.EqualFold(d, v) }); i >= 0 {
+		v = values[i]
+	} else if len(values) == 0 {
+		v = strings.ToLower(v)
+	}
 	if v == "" || (len(values) > 0 && !slices.Contains(values, v)) {
 		if len(values) == 0 {
 			return "", fmt.Errorf("write #%s VALUE", name)

@@ -10,7 +10,7 @@ import (
 func TestApplyCommands(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	desk := Desk{Prefix: "TKT", Address: "support@desk.example", DefaultSeverity: 3, MaxSeverity: 3,
-		Reopen: ReopenPolicy{Mode: NewLinked}, Priorities: []string{"low", "high"}}
+		Reopen: ReopenPolicy{Mode: NewLinked}, Priorities: []string{"low", "high"}, Departments: []string{"Support", "Billing"}}
 	agent := Sender{Email: "bob@desk.example", User: &User{Email: "bob@desk.example", Role: RoleAgent}, Proof: ProofSubmission}
 	anna := Sender{Email: "anna@client.example", Proof: ProofToken}
 	carl := Sender{Email: "carl@client.example", Proof: ProofToken}
@@ -29,6 +29,13 @@ func TestApplyCommands(t *testing.T) {
 		check   func(t *testing.T, a Applied)
 		mention string // a sentence of the transcript
 	}{
+		{name: "a value is matched without regard to case and kept as the desk spells it", s: agent,
+			text: "#department support", ok: true,
+			check: func(t *testing.T, a Applied) {
+				if a.Ticket.Department != "Support" {
+					t.Fatalf("department %q", a.Ticket.Department)
+				}
+			}},
 		{name: "agent works the ticket", s: agent, text: "#assign me\n#severity 1\n#priority high\n#status in progress", ok: true,
 			check: func(t *testing.T, a Applied) {
 				tk := a.Ticket

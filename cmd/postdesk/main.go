@@ -30,6 +30,7 @@ commands:
   tickets                list tickets
   show REF               show one ticket with its messages and history
   outbox [show|retry ID] list outbound mail that is pending or failed; one mail's attempts; send a failed one again
+  outbox bounced         addresses that hard-bounced, and until when mail to them is suspended
   parse FILE...          show what the parser makes of mail files
   set REF                change a ticket: --status, --assign, --resolution, --note
   check-config FILE      validate a config file without starting anything
@@ -171,8 +172,10 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 				return gateway.WriteOutboxMail(ctx, stdout, st, pos[1])
 			case len(pos) == 2 && pos[0] == "retry":
 				return gateway.RetryOutbox(ctx, stdout, st, deps(), pos[1], *as)
+			case len(pos) == 1 && pos[0] == "bounced":
+				return gateway.WriteSuppressions(ctx, stdout, st, deps())
 			}
-			return fmt.Errorf("usage: postdesk outbox [--all] | outbox show ID | outbox retry ID")
+			return fmt.Errorf("usage: postdesk outbox [--all] | outbox show ID | outbox retry ID | outbox bounced")
 		})
 	case "parse":
 		asJSON := fs.Bool("json", false, "print one JSON object per file (JSON Lines)")

@@ -101,7 +101,7 @@ func TestJSONContract(t *testing.T) {
 	}
 
 	// Without a relay the acknowledgement waits in the outbox.
-	if got := cli(t, "", "outbox", "--db", db); !strings.Contains(got, "pending") || !strings.Contains(got, "[TKT-1]") {
+	if got := cli(t, "", "outbox", "--db", db); !strings.Contains(got, "pending") || !strings.Contains(got, "TKT-1  ack") {
 		t.Errorf("outbox:\n%s", got)
 	}
 	if got := cli(t, "", "show", "--db", db, "tkt-1"); !strings.Contains(got, "consignments.csv") {
@@ -178,7 +178,7 @@ func TestParseJSONLines(t *testing.T) {
 func TestSetCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "cli.db")
 	cli(t, mailWithAttachment, "deliver", "--db", db, "--from", "anna@client.example")
-	if got := cli(t, "", "set", "TKT-1", "--db", db, "--assign", "bob@desk.example"); got != "TKT-1: assigned (was new), assignee bob@desk.example\n" {
+	if got := cli(t, "", "set", "TKT-1", "--db", db, "--assign", "bob@desk.example"); got != "TKT-1: assigned (was new), assignee bob@desk.example; notifications queued\n" {
 		t.Errorf("assign printed %q", got)
 	}
 	if got := cli(t, "", "set", "--db", db, "TKT-1", "--status", "resolved", "--resolution", "quote_required",
