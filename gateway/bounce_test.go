@@ -241,6 +241,20 @@ func TestBounceEndToEnd(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].HardBounces != 3 {
 		t.Errorf("Suppressions = %+v, %v", list, err)
 	}
+
+	// While suspended, a fourth ticket of hers opens but is not
+	// acknowledged, and the ticket says why.
+	raw := "From: anna@client.example\nTo: support@desk.example\nSubject: problem 4\nMessage-ID: <p4@client.example>\n\nagain\n"
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(raw)); err != nil {
+		t.Fatal(err)
+	}
+	if tickets, outbox := counts(t, d); tickets != 4 || outbox != 3 {
+		t.Errorf("while suspended: %d tickets, %d outbox rows; want 4, 3", tickets, outbox)
+	}
+	want = "ack mail to anna@client.example not sent: mail to this address is suspended until " + until.Format(time.RFC3339)
+	if got := d.ticket(t, "TKT-4"); !hasEvent(got, want) {
+		t.Errorf("TKT-4 does not say why it was not acknowledged: %+v", got.Events)
+	}
 }
 
 // Only return paths with a valid token are mailboxes; the refusal is the

@@ -3,6 +3,8 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"postdesk/parser"
 	"postdesk/store"
+	"postdesk/templates"
 	"postdesk/ticket"
 )
 
@@ -243,4 +246,41 @@ func TestNotificationEventSwitchedOff(t *testing.T) {
 		}
 	})
 	wantMails(t, "open without acknowledgement", got, "opened bob@desk.example")
+}
+
+// A desk's template override is used for its language; a broken one stops
+// the start with its file and line.
+func TestTemplateOverrides(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "en"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "en", "ack.txt.tmpl")
+	write := func(body string) {
+		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := testConfig(t)
+	cfg.Notify.Templates = dir
+	write("{{define \"text\"}}{{.ReplyMarker}}\n\nWe have your mail: {{.Ref}}.\n{{end}}")
+	d := startDesk(t, cfg, false)
+	raw := "From: anna@client.example\nTo: support@desk.example\nSubject: printer\nMessage-ID: <o1@client.example>\n\nbroken\n"
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(raw)); err != nil {
+		t.Fatal(err)
+	}
+	if text := lastText(t, queued(t, d.Store, templates.KindAck, "anna@client.example")); !strings.Contains(text, "We have your mail: TKT-1.") {
+		t.Errorf("the override was not used:\n%s", text)
+	}
+
+	write("{{define \"text\"}}\nfine\n{{.Nope}}\n{{end}}")
+	cfg.Database.Path = filepath.Join(t.TempDir(), "other.db")
+	_, err := Start(context.Background(), cfg, testDeps(&fakeClock{}, &fakeDNS{}), listen(t))
+	if err == nil || !strings.Contains(err.Error(), file+":3") {
+		t.Fatalf("a broken override: %v, want an error naming %s:3", err, file)
+	}
+	cfg.Notify.Templates = filepath.Join(dir, "missing")
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "notify.templates") {
+		t.Errorf("a missing folder: %v", err)
+	}
 }
