@@ -103,7 +103,6 @@ func (p *Pipeline) commandsOnNew(tx *store.Tx, dec ticket.Decision, in ticket.In
 	eff.participants = !slices.Equal(a.Ticket.Participants, dec.Ticket.Participants)
 	dec.Ticket = a.Ticket
 	dec.Events = append(dec.Events, a.Events...)
-	dec.Notices = append(dec.Notices, a.Notices...)
 	return dec, eff, tx.UpdateTicket(dec.Ticket)
 }
 

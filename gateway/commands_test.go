@@ -416,3 +416,22 @@ func mailsIn(tk ticket.Ticket) int {
 	}
 	return n
 }
+
+// A stranger's control mail naming someone else's ticket learns nothing of
+// it: not in the SMTP reply, not in the transcript's subject or text.
+func TestControlMailOfAStranger(t *testing.T) {
+	d := commandDesk(t, false)
+	raw := crlf("From: mallory@evil.example\nTo: control@desk.example\nSubject: hi\nMessage-ID: <x1@evil.example>\n\n#ticket TKT-1\n#status\n#thanks\n")
+	text, err := send(t, d.Addr(), "mallory@evil.example", []string{"control@desk.example"}, raw)
+	if err != nil || strings.Contains(text, "TKT-1") {
+		t.Fatalf("SMTP reply to the stranger: %q, %v", text, err)
+	}
+	rows := queued(t, d.Store, templates.KindTranscript, "mallory@evil.example")
+	if len(rows) != 1 {
+		t.Fatalf("%d transcripts to the stranger, want 1", len(rows))
+	}
+	if o := rows[0]; strings.Contains(o.Subject, "labels") || strings.Contains(o.Text, "labels not printing") ||
+		strings.Contains(o.HTML, "labels not printing") {
+		t.Errorf("the stranger's transcript tells the ticket's summary:\n%s\n%s", o.Subject, o.Text)
+	}
+}

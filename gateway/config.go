@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"postdesk/parser"
+	"postdesk/templates"
 	"postdesk/ticket"
 )
 
@@ -252,7 +253,7 @@ func (c Config) DeskAddress() string {
 
 // TicketDesk is the desk policy the ticket rules take.
 func (c Config) TicketDesk() ticket.Desk {
-	return ticket.Desk{Prefix: c.Desk.Prefix, Address: c.DeskAddress(),
+	return ticket.Desk{Prefix: c.Desk.Prefix, Address: c.DeskAddress(), Others: []string{c.ControlAddress(), c.BounceAddress()},
 		DefaultSeverity: c.Desk.DefaultSeverity, DefaultPriority: c.Desk.DefaultPriority,
 		Reopen:  ticket.ReopenPolicy{Mode: c.Desk.Reopen, WindowDays: c.Desk.ReopenWindowDays},
 		Intents: ticket.DefaultIntents, MaxSeverity: c.Desk.MaxSeverity, Priorities: c.Desk.Priorities,
@@ -390,6 +391,9 @@ func CheckConfig(w io.Writer, path string) error {
 	cfg, err := LoadConfig(path)
 	if err != nil {
 		return err
+	}
+	if _, err := templates.Load(cfg.Notify.Templates); err != nil {
+		return fmt.Errorf("config %s: notify.templates: %w", path, err)
 	}
 	relay := "none (mail waits in the outbox)"
 	if cfg.Relay.Host != "" {

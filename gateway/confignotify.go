@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"postdesk/templates"
 	"postdesk/ticket"
 )
 
@@ -111,8 +112,14 @@ func (c Config) validateNotify(bad func(key, format string, args ...any)) {
 			}
 		}
 	}
-	if c.Notify.PerAddressPerHour < 1 || c.Notify.PerTicketPerHour < 1 {
-		bad("notify.per_address_per_hour", "both limits must be at least 1")
+	if c.Notify.PerAddressPerHour < 1 {
+		bad("notify.per_address_per_hour", "%d must be at least 1", c.Notify.PerAddressPerHour)
+	}
+	if c.Notify.PerTicketPerHour < 1 {
+		bad("notify.per_ticket_per_hour", "%d must be at least 1", c.Notify.PerTicketPerHour)
+	}
+	if !slices.Contains(templates.Languages, c.Desk.Language) {
+		bad("desk.language", "%q is not one of %v", c.Desk.Language, templates.Languages)
 	}
 	if a := c.BounceAddress(); strings.Count(a, "@") != 1 || strings.ContainsAny(a, " <>+") ||
 		a == c.DeskAddress() || a == c.ControlAddress() {

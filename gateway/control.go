@@ -19,7 +19,7 @@ import (
 // at SMTP time with the reason, as there is no ticket to keep it on.
 func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, in ticket.Inbound, cm commandMail,
 	now time.Time, out *Outcome, queued *bool) error {
-	if in.Automated != "" || in.NullSender {
+	if ticket.NoAutoAnswer(p.desk, in) != "" {
 		return tx.MarkRawProcessed(rawID, 0) // kept, never answered (RFC 3834)
 	}
 	user, err := tx.User(in.From)
@@ -80,14 +80,16 @@ func (p *Pipeline) applyControl(tx *store.Tx, rawID int64, msg *parser.Message, 
 		return errNotTaken{reason: firstRefusal(runs[0].Results)}
 	}
 	first := current[order[0]]
-	out.Ref = first.Ref
 	transcript := p.transcriptText(tx, runs, s)
 	if !allOK(runs) {
+		// Nothing of the tickets is told to a sender who may not be on them:
+		// not even in the SMTP reply.
 		if err := p.queueTranscript(tx, first, msg, in, user, transcript, now, queued); err != nil {
 			return err
 		}
 		return tx.MarkRawProcessed(rawID, 0)
 	}
+	out.Ref = first.Ref
 	for _, ref := range order {
 		if err := p.writeControl(tx, rawID, msg, in, runs, current[ref], before[ref], now, queued); err != nil {
 			return err
@@ -137,7 +139,8 @@ func (p *Pipeline) queueTranscript(tx *store.Tx, t ticket.Ticket, msg *parser.Me
 	user *ticket.User, transcript string, now time.Time, queued *bool) error {
 	f := factsOf(msg, in, user, commandMail{})
 	ok, err := p.queueNotice(tx, t, notice{kind: templates.KindTranscript,
-		to: ticket.Recipient{Email: in.From, Staff: f.staff}, name: f.name, text: transcript}, now)
+		to: ticket.Recipient{Email: in.From, Staff: f.staff}, name: f.name, text: transcript,
+		stranger: !mayTakePart(t, in.From, user)}, now)
 	*queued = *queued || ok
 	return err
 }

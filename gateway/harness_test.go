@@ -53,6 +53,11 @@ type relay struct {
 	mu        sync.Mutex
 	failFirst int
 	refuse    map[string]bool
+	// blockAt makes DATA number blockAt (counting from 1) wait for release
+	// before answering, after telling blocked.
+	blockAt          int
+	datas            int
+	blocked, release chan struct{}
 }
 
 func startRelay(t testing.TB) *relay {
@@ -109,7 +114,13 @@ func (s *relaySession) Data(r io.Reader) error {
 	if fail {
 		s.r.failFirst--
 	}
+	s.r.datas++
+	block := s.r.datas == s.r.blockAt
 	s.r.mu.Unlock()
+	if block {
+		s.r.blocked <- struct{}{}
+		<-s.r.release
+	}
 	if fail {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "relay busy"}
 	}

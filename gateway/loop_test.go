@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -238,13 +239,62 @@ func TestAutoresponderLoopIsCut(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the third answer opened no ticket: %v", err)
 	}
-	if !hasEvent(tk, "ack mail to anna@client.example not sent: more than 3 automatic mails an hour to this address in all (loop protection)") {
+	if !hasEvent(tk, "ack mail to anna@client.example not sent: more than 3 mails an hour to this address in all (loop protection)") {
 		t.Errorf("TKT-4 does not say why it was not acknowledged: %+v", tk.Events)
 	}
 	select {
 	case err := <-r.answers:
 		t.Fatalf("the autoresponder was mailed a fourth time (%v)", err)
 	default:
+	}
+}
+
+// An agent's mailbox that answers everything without RFC 3834 marks cannot
+// loop with the desk either: each of its answers is an unproven agent's
+// answer that earns a transcript, and transcripts to one address about one
+// ticket are bounded.
+func TestStaffAutoresponderLoopIsCut(t *testing.T) {
+	r, addr := startResponder(t, true)
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	ln := listen(t)
+	r.setDesk(ln.Addr().String())
+	cfg := testConfig(t)
+	cfg.Users = []ticket.User{{Email: "bob@desk.example", Role: ticket.RoleAgent}}
+	d := startWithRelay(t, cfg, ln, addr, clock)
+	raw := "From: anna@client.example\nTo: support@desk.example\nSubject: printer\nMessage-ID: <p1@client.example>\n\nbroken\n"
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(raw)); err != nil {
+		t.Fatal(err)
+	}
+	// Every mail the desk sends earns one answer; the exchange is over when
+	// every answer is in and nothing more is pending.
+	answers := 0
+	var rows []store.OutboxMail
+	for {
+		var err error
+		if rows, err = d.Store.Outbox(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		pending := slices.ContainsFunc(rows, func(o store.OutboxMail) bool { return o.State == store.OutboxPending })
+		if !pending && answers == len(rows) {
+			break
+		}
+		if answers > 20 {
+			t.Fatalf("the desk keeps answering: %d mails", len(rows))
+		}
+		r.wait(t)
+		answers++
+	}
+	transcripts := slices.DeleteFunc(rows, func(o store.OutboxMail) bool { return o.Kind != "transcript" })
+	if len(transcripts) != cfg.Notify.PerTicketPerHour {
+		t.Errorf("%d transcripts to the agent's autoresponder, want %d", len(transcripts), cfg.Notify.PerTicketPerHour)
+	}
+	want := "transcript mail to bob@desk.example not sent: more than 4 mails an hour to this address about this ticket (loop protection)"
+	tk, err := d.Store.Ticket(context.Background(), "TKT", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasEvent(tk, want) {
+		t.Errorf("TKT-1 does not say the loop was cut: %+v", tk.Events)
 	}
 }
 

@@ -57,8 +57,8 @@ func (p *Pipeline) queueAll(tx *store.Tx, created bool, dec ticket.Decision, eff
 	var list []notice
 	switch {
 	case created:
-		acked := len(dec.Notices) > 0 // the rules allow an acknowledgement
-		for _, r := range m.Recipients(ticket.NotifyOpened, people, p.desk.Address) {
+		acked := dec.Acknowledge
+		for _, r := range m.Recipients(ticket.NotifyOpened, people, p.desk) {
 			switch {
 			case r.Staff:
 				list = append(list, notice{kind: templates.KindOpened, to: r, text: f.said, author: f.author})
@@ -67,22 +67,22 @@ func (p *Pipeline) queueAll(tx *store.Tx, created bool, dec ticket.Decision, eff
 			}
 		}
 	case !f.staff && !automated && strings.TrimSpace(f.said) != "":
-		for _, r := range m.Recipients(ticket.NotifyReply, people, p.desk.Address, f.in.From) {
+		for _, r := range m.Recipients(ticket.NotifyReply, people, p.desk, f.in.From) {
 			list = append(list, notice{kind: templates.KindReply, to: r, text: f.said, author: f.author})
 		}
 	}
 	answered := map[string]bool{}
 	if eff.answer != "" {
-		for _, r := range m.Recipients(ticket.NotifyAnswer, people, p.desk.Address, f.in.From) {
+		for _, r := range m.Recipients(ticket.NotifyAnswer, people, p.desk, f.in.From) {
 			list = append(list, notice{kind: templates.KindAnswer, to: r, text: eff.answer, author: f.author})
 			answered[r.Email] = true
 		}
 	}
 	if !created {
 		// Who made a change knows it (a transcript tells the details).
-		list = append(list, changeNotices(m, people, p.desk.Address, dec, answered, f.in.From)...)
+		list = append(list, changeNotices(m, people, p.desk, dec, answered, f.in.From)...)
 	} else if ch := ticket.ChangesOf(dec.Events); ch.Escalated {
-		list = append(list, escalationNotices(m, people, p.desk.Address, t, ch.Actor, f.in.From)...)
+		list = append(list, escalationNotices(m, people, p.desk, ch, f.in.From)...)
 	}
 	if eff.transcript != "" && !automated {
 		list = append(list, notice{kind: templates.KindTranscript, to: ticket.Recipient{Email: f.in.From, Staff: f.staff},
@@ -99,7 +99,7 @@ func (p *Pipeline) queueChanges(tx *store.Tx, dec ticket.Decision, now time.Time
 	if err != nil {
 		return err
 	}
-	return p.queueList(tx, dec.Ticket, changeNotices(p.cfg.Notify.Matrix(), people, p.desk.Address, dec, nil, skip...),
+	return p.queueList(tx, dec.Ticket, changeNotices(p.cfg.Notify.Matrix(), people, p.desk, dec, nil, skip...),
 		now, queued)
 }
 
@@ -126,7 +126,7 @@ func nameIf(r ticket.Recipient, f mailFacts) string {
 // changeNotices tell a decision's change of state (the status or resolved
 // row; recipients of an answer read the new state in it) and its escalation
 // (the escalated row), never to skip.
-func changeNotices(m ticket.Matrix, people ticket.People, desk string, dec ticket.Decision,
+func changeNotices(m ticket.Matrix, people ticket.People, desk ticket.Desk, dec ticket.Decision,
 	answered map[string]bool, skip ...string) []notice {
 	ch := ticket.ChangesOf(dec.Events)
 	var list []notice
@@ -142,16 +142,16 @@ func changeNotices(m ticket.Matrix, people ticket.People, desk string, dec ticke
 		}
 	}
 	if ch.Escalated {
-		list = append(list, escalationNotices(m, people, desk, dec.Ticket, ch.Actor, skip...)...)
+		list = append(list, escalationNotices(m, people, desk, ch, skip...)...)
 	}
 	return list
 }
 
-func escalationNotices(m ticket.Matrix, people ticket.People, desk string, t ticket.Ticket, actor string,
-	skip ...string) []notice {
+// escalationNotices tell an escalation, with its reason, under the matrix.
+func escalationNotices(m ticket.Matrix, people ticket.People, desk ticket.Desk, ch ticket.Changes, skip ...string) []notice {
 	var list []notice
 	for _, r := range m.Recipients(ticket.NotifyEscalated, people, desk, skip...) {
-		list = append(list, notice{kind: templates.KindEscalation, to: r, author: actor, reason: t.EscalationReason})
+		list = append(list, notice{kind: templates.KindEscalation, to: r, author: ch.EscalatedBy, reason: ch.EscalationReason})
 	}
 	return list
 }

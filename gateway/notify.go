@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"postdesk/parser"
@@ -28,6 +29,10 @@ type notice struct {
 	// it or made the change.
 	text, author, reason string
 	old                  ticket.Status // the state before, for a status notice
+	// stranger marks a recipient who may not be on the ticket (a control
+	// mail naming a ticket that is not theirs): the mail names nothing of
+	// the ticket, not even in its subject.
+	stranger bool
 }
 
 // autoSubmitted is the Auto-Submitted value of each kind of notice (RFC
@@ -53,7 +58,7 @@ func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, n notice, now time
 	if why, err := p.held(tx, t, n, now); err != nil || why != "" {
 		if why != "" {
 			p.deps.Log.Warn("notice held", "ref", t.Ref, "rcpt", n.to.Email, "kind", n.kind, "reason", why)
-			err = tx.AddEvents(t.ID, 0, []ticket.Event{{At: now, Actor: "postdesk", Type: ticket.EventNoticeQueued,
+			err = tx.AddEvents(t.ID, 0, []ticket.Event{{At: now, Actor: "postdesk", Type: ticket.EventNoticeHeld,
 				Reason: fmt.Sprintf("%s mail to %s not sent: %s", n.kind, n.to.Email, why)}})
 		}
 		return false, err
@@ -71,13 +76,20 @@ func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, n notice, now time
 			name = user.Name
 		}
 	}
-	r, err := p.tmpl.Render(n.kind, lang, templates.Data{
+	d := templates.Data{
 		Ref: t.Ref, Summary: t.Summary, Client: t.Client, Severity: t.Severity, Priority: t.Priority,
 		Department: t.Department, Requester: t.Requester, Assignee: t.Assignee, Status: string(t.Status),
 		OldStatus: string(n.old), Resolution: string(t.Resolution), Escalated: t.Escalated != nil,
 		RecipientName: name, Staff: n.to.Staff, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address,
 		ReplyMarker: parser.ReplyMarker, Text: n.text, Author: n.author, Reason: n.reason,
-	})
+	}
+	subject := p.cfg.Notify.SubjectOf(t)
+	if n.stranger {
+		d = templates.Data{RecipientName: name, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address,
+			ReplyMarker: parser.ReplyMarker, Text: n.text}
+		subject = "Your commands to " + p.cfg.Desk.Name
+	}
+	r, err := p.tmpl.Render(n.kind, lang, d)
 	if err != nil {
 		return false, fmt.Errorf("notice %s for %s: %w", n.kind, t.Ref, err)
 	}
@@ -90,14 +102,14 @@ func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, n notice, now time
 		return false, err
 	}
 	row := ticket.Message{Direction: ticket.Out, MessageID: id, From: p.desk.Address, To: []string{n.to.Email},
-		Subject: p.cfg.Notify.SubjectOf(t), Text: r.Text, HTML: r.HTML, CreatedAt: now}
+		Subject: subject, Text: r.Text, HTML: r.HTML, CreatedAt: now}
 	if err := tx.AddMessage(t.ID, 0, &row); err != nil {
 		return false, err
 	}
 	inReplyTo, refs := threadHeaders(p.match.RootID(t.Ref), thread)
 	_, err = tx.QueueMail(store.OutboxMail{
 		TicketID: t.ID, MessageRow: row.ID, Kind: n.kind,
-		EnvelopeFrom: p.desk.Address, RcptTo: n.to.Email,
+		EnvelopeFrom: p.cfg.BounceAddress(), RcptTo: n.to.Email,
 		ReplyTo:       threading.ReplyAddress(p.desk.Address, p.cfg.Desk.SubaddressDelimiter, t.Ref, threading.ReplyToken(p.secret, t.Ref, n.to.Email)),
 		InReplyTo:     inReplyTo,
 		References:    refs,
@@ -133,10 +145,16 @@ func threadHeaders(root string, thread []store.ThreadMail) (inReplyTo string, re
 	return inReplyTo, refs
 }
 
-// held says why n must not be sent, or "" when it may: nothing goes to an
-// address suspended after hard bounces; automatic mail to an outside
-// address is bounded per address and per address and ticket (token
-// buckets, loop protection); staff and an agent's answer are not.
+// held says why n must not be sent, or "" when it may. Nothing goes to an
+// address suspended after hard bounces. Mail that could feed a loop is
+// bounded by token buckets (loop protection): automatic mail to an outside
+// address per address and per address and ticket; an automatic answer to
+// staff (a transcript: their autoresponder could answer it) per address
+// and ticket, with ten times the per-address allowance; and agents'
+// answers relayed to one address about one ticket, three times the
+// per-ticket allowance (an agent's autoresponder and a customer's could
+// otherwise ping-pong through the desk). Staff's notices of events
+// (opened, reply, status, escalation) answer nobody and are not bounded.
 func (p *Pipeline) held(tx *store.Tx, t ticket.Ticket, n notice, now time.Time) (string, error) {
 	until, reason, suspended, err := tx.Suppressed(n.to.Email, now)
 	if err != nil {
@@ -146,26 +164,26 @@ func (p *Pipeline) held(tx *store.Tx, t ticket.Ticket, n notice, now time.Time) 
 		return fmt.Sprintf("mail to this address is suspended until %s after hard bounces (%s)",
 			until.Format(time.RFC3339), reason), nil
 	}
-	if n.to.Staff || autoSubmitted(n.kind) == "" {
+	cfg := p.cfg.Notify
+	perTicket := store.BucketSpec{Key: fmt.Sprintf("ticket:%d:%s", t.ID, n.to.Email), Size: cfg.PerTicketPerHour, Per: time.Hour}
+	perAddress := store.BucketSpec{Key: "addr:" + n.to.Email, Size: cfg.PerAddressPerHour, Per: time.Hour}
+	var specs []store.BucketSpec
+	switch auto := autoSubmitted(n.kind); {
+	case auto == "":
+		specs = []store.BucketSpec{{Key: fmt.Sprintf("answer:%d:%s", t.ID, n.to.Email), Size: 3 * cfg.PerTicketPerHour, Per: time.Hour}}
+	case !n.to.Staff:
+		specs = []store.BucketSpec{perTicket, perAddress}
+	case auto == "auto-replied":
+		perAddress.Size *= 10
+		specs = []store.BucketSpec{perTicket, perAddress}
+	default:
 		return "", nil
 	}
-	cfg := p.cfg.Notify
-	for _, b := range []struct {
-		key  string
-		size int
-		what string
-	}{
-		{fmt.Sprintf("ticket:%d:%s", t.ID, n.to.Email), cfg.PerTicketPerHour, "about this ticket"},
-		{"addr:" + n.to.Email, cfg.PerAddressPerHour, "in all"},
-	} {
-		ok, err := tx.TakeAutoMail(b.key, now, b.size, time.Hour)
-		if err != nil {
-			return "", err
-		}
-		if !ok {
-			return fmt.Sprintf("more than %d automatic mails an hour to this address %s (loop protection)",
-				b.size, b.what), nil
-		}
+	i, err := tx.TakeAutoMail(now, specs...)
+	if err != nil || i < 0 {
+		return "", err
 	}
-	return "", nil
+	what := map[string]string{"ticket": "about this ticket", "addr": "in all", "answer": "of agents' answers about this ticket"}
+	kind, _, _ := strings.Cut(specs[i].Key, ":")
+	return fmt.Sprintf("more than %d mails an hour to this address %s (loop protection)", specs[i].Size, what[kind]), nil
 }

@@ -13,10 +13,12 @@ import (
 	"postdesk/threading"
 )
 
-// Sender delivers a batch of outbox mails and returns one result per mail,
-// in order (nil for delivered).
+// Sender delivers outbox mails over one connection. It calls done with each
+// mail's result (nil for delivered) as soon as the relay has answered, in
+// order, so that the result is recorded before the next mail goes out; it
+// stops, leaving the rest untried, when ctx is done or done fails.
 type Sender interface {
-	SendBatch(ctx context.Context, mails []store.OutboxMail) []error
+	Send(ctx context.Context, mails []store.OutboxMail, done func(i int, result error) error)
 }
 
 // permanentError marks a failure that retrying cannot mend (a 5xx answer, a
@@ -77,39 +79,43 @@ func (r *RelaySender) client() (*mail.Client, error) {
 	return mail.NewClient(r.cfg.Host, opts...)
 }
 
-// SendBatch implements Sender. A failure to connect fails every mail of the
-// batch temporarily.
-func (r *RelaySender) SendBatch(ctx context.Context, mails []store.OutboxMail) []error {
-	results := make([]error, len(mails))
-	fail := func(err error) []error {
-		for i := range results {
-			results[i] = err
+// Send implements Sender. A failure to connect fails every mail
+// temporarily.
+func (r *RelaySender) Send(ctx context.Context, mails []store.OutboxMail, done func(int, error) error) {
+	failAll := func(err error) {
+		for i := range mails {
+			if done(i, err) != nil {
+				return
+			}
 		}
-		return results
 	}
 	c, err := r.client()
 	if err != nil {
-		return fail(permanentError{fmt.Errorf("relay client: %w", err)})
+		failAll(permanentError{fmt.Errorf("relay client: %w", err)})
+		return
 	}
 	if err := c.DialWithContext(ctx); err != nil {
-		return fail(fmt.Errorf("connect to relay %s:%d: %w", r.cfg.Host, r.cfg.Port, err))
+		failAll(fmt.Errorf("connect to relay %s:%d: %w", r.cfg.Host, r.cfg.Port, err))
+		return
 	}
 	defer c.Close()
 	for i, m := range mails {
+		if ctx.Err() != nil {
+			return
+		}
 		msg, err := r.build(m)
 		if err != nil {
-			results[i] = permanentError{err}
-			continue
-		}
-		if err := c.Send(msg); err != nil {
+			err = permanentError{err}
+		} else if err = c.Send(msg); err != nil {
 			var se *mail.SendError
 			if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
 				err = permanentError{err}
 			}
-			results[i] = err
+		}
+		if done(i, err) != nil {
+			return
 		}
 	}
-	return results
 }
 
 // build turns an outbox row into a go-mail message: multipart/alternative

@@ -64,34 +64,34 @@ func (w *OutboxWorker) Run(ctx context.Context) error {
 	}
 }
 
-// RunOnce sends every mail due now, in batches, and records the outcomes.
-// It returns how many mails it tried. A batch once begun is finished and
-// recorded even when ctx ends meanwhile (the relay's timeout bounds it), so
-// that a stopping daemon never leaves a mail the relay took unrecorded, to
-// be sent a second time after the restart.
+// RunOnce sends every mail due now, in batches over one connection each,
+// and records each outcome as soon as the relay has given it, so that a
+// crash loses at most the answer to the one mail in flight. When ctx ends,
+// the mail in flight is finished and recorded (the relay's timeout bounds
+// it) and the rest of the batch is left for the next start: a stopping
+// daemon never leaves a mail the relay took unrecorded, to be sent a second
+// time. It returns how many mails it tried.
 func (w *OutboxWorker) RunOnce(ctx context.Context) (int, error) {
 	tried := 0
 	for ctx.Err() == nil {
-		now := w.deps.clock()
-		due, err := w.store.DueOutbox(ctx, now, outboxBatch)
+		due, err := w.store.DueOutbox(ctx, w.deps.clock(), outboxBatch)
 		if err != nil || len(due) == 0 {
 			return tried, err
 		}
-		finish := context.WithoutCancel(ctx)
-		results := w.sender.SendBatch(finish, due)
-		done := w.deps.clock()
-		err = w.store.Write(finish, func(tx *store.Tx) error {
-			for i, m := range due {
-				if err := w.record(tx, m, results[i], done); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return tried, fmt.Errorf("record outbox results: %w", err)
+		if due, err = w.withoutSuspended(ctx, due); err != nil {
+			return tried, err
 		}
-		tried += len(due)
+		var recordErr error
+		w.sender.Send(ctx, due, func(i int, result error) error {
+			tried++
+			recordErr = w.store.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+				return w.record(tx, due[i], result, w.deps.clock())
+			})
+			return recordErr
+		})
+		if recordErr != nil {
+			return tried, fmt.Errorf("record outbox result: %w", recordErr)
+		}
 		if len(due) < outboxBatch {
 			return tried, nil
 		}
@@ -99,13 +99,47 @@ func (w *OutboxWorker) RunOnce(ctx context.Context) (int, error) {
 	return tried, nil
 }
 
+// withoutSuspended fails the mails to addresses suspended after hard
+// bounces (queued before the suspension, or queued again by an operator)
+// and returns the others.
+func (w *OutboxWorker) withoutSuspended(ctx context.Context, due []store.OutboxMail) ([]store.OutboxMail, error) {
+	var keep []store.OutboxMail
+	err := w.store.Write(ctx, func(tx *store.Tx) error {
+		keep = keep[:0]
+		now := w.deps.clock()
+		for _, m := range due {
+			until, reason, suspended, err := tx.Suppressed(m.RcptTo, now)
+			if err != nil {
+				return err
+			}
+			if !suspended {
+				keep = append(keep, m)
+				continue
+			}
+			why := fmt.Sprintf("not sent: mail to %s is suspended until %s after hard bounces (%s)",
+				m.RcptTo, until.Format(time.RFC3339), reason)
+			w.deps.Log.Warn("mail held", "outbox_id", m.ID, "rcpt", m.RcptTo, "reason", why)
+			if err := tx.MarkAttemptFailed(m.ID, why, time.Time{}); err != nil {
+				return err
+			}
+			if err := tx.RecordAttempt(m.ID, now, store.AttemptFailed, why); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return keep, err
+}
+
 func (w *OutboxWorker) record(tx *store.Tx, m store.OutboxMail, result error, now time.Time) error {
 	log := w.deps.Log.With("outbox_id", m.ID, "ref", m.Ref, "rcpt", m.RcptTo, "kind", m.Kind)
 	if result == nil {
-		log.Info("mail sent", "attempts", m.Attempts+1)
-		if err := tx.MarkSent(m.ID, now); err != nil {
+		// A row a bounce failed meanwhile is not pending any more: it
+		// stays as the bounce left it.
+		if ok, err := tx.MarkSent(m.ID, now); err != nil || !ok {
 			return err
 		}
+		log.Info("mail sent", "attempts", m.Attempts+1)
 		return tx.RecordAttempt(m.ID, now, store.AttemptSent, "")
 	}
 	next := now.Add(w.backoff(m.Attempts))

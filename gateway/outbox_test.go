@@ -145,3 +145,56 @@ func TestPermanentFailureAndRetry(t *testing.T) {
 		}
 	}
 }
+
+// A worker stopped while the relay holds a mail in DATA finishes that mail,
+// records it, and leaves the rest of the batch untried: nothing the relay
+// took is sent again, nothing is lost.
+func TestWorkerStoppedMidBatch(t *testing.T) {
+	ctx := context.Background()
+	d := startDesk(t, testConfig(t), false) // the daemon's own worker does not run
+	openTickets(t, d.Addr(), 3)
+	r := startRelay(t)
+	r.blockAt, r.blocked, r.release = 2, make(chan struct{}), make(chan struct{})
+	cfg := d.cfg
+	host, port, _ := net.SplitHostPort(r.addr)
+	cfg.Relay.Host = host
+	fmt.Sscan(port, &cfg.Relay.Port)
+	secret, err := ReplySecret(ctx, d.Store, cfg, testDeps(d.clock, d.dns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := NewOutboxWorker(d.Store, NewRelaySender(cfg, secret), cfg.Outbox, testDeps(d.clock, d.dns))
+
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan int)
+	go func() {
+		n, _ := w.RunOnce(runCtx)
+		done <- n
+	}()
+	r.wait(t)   // the first mail
+	<-r.blocked // the second is in DATA
+	stop()
+	close(r.release)
+	if n := <-done; n != 2 {
+		t.Fatalf("the stopped worker tried %d mails, want 2", n)
+	}
+	r.wait(t)
+	rows := d.outboxRows(t)
+	if rows[0].State != store.OutboxSent || rows[1].State != store.OutboxSent || rows[2].State != store.OutboxPending ||
+		rows[2].Attempts != 0 {
+		t.Fatalf("after the stop: %s, %s, %s (%d attempts)", rows[0].State, rows[1].State, rows[2].State, rows[2].Attempts)
+	}
+
+	// The next start sends the third, and only the third.
+	if n, err := w.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("after the restart: %d tried, %v", n, err)
+	}
+	if got := r.wait(t).To[0]; got != rows[2].RcptTo {
+		t.Fatalf("the restart sent to %s, want %s", got, rows[2].RcptTo)
+	}
+	select {
+	case extra := <-r.mails:
+		t.Fatalf("mail delivered twice: %s", extra.Data)
+	default:
+	}
+}

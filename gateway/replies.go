@@ -112,11 +112,13 @@ func smtpReply(log *slog.Logger, err error) error {
 		switch {
 		case ok.out.Duplicate:
 			text = "Already received: this message was delivered before and is kept once"
-			if ok.out.Ref != "" {
+			if ok.out.Ref != "" && !ok.out.Report { // a report's sender learns no ticket
 				text += " on ticket " + ok.out.Ref
 			}
 		case ok.out.Report:
 			text = "Delivery report received: thank you"
+		case ok.out.Ref == "":
+			text = "Thank you: your commands were received; the transcript mailed to you says what became of them"
 		case !ok.out.Created:
 			text = "Thank you: your mail was added to ticket " + ok.out.Ref
 		}

@@ -80,8 +80,9 @@ func oneOutbox(rows *sql.Rows, err error) (OutboxMail, bool, error) {
 // ErrNotRequeued is returned by Requeue for a row that is not failed.
 var ErrNotRequeued = errors.New("only a failed mail can be sent again")
 
-// Requeue makes failed outbox row id pending again, due at now, with its
-// attempts kept; the worker then sends it like new. A row that is pending
+// Requeue makes failed outbox row id pending again, due at now; its
+// attempts are kept (so a new temporary failure waits the longer backoff
+// they earned) and the age limit counts from now. A row that is pending
 // or sent is left alone (ErrNotRequeued); a missing one is sql.ErrNoRows.
 func (t *Tx) Requeue(id int64, now time.Time, who string) error {
 	var state string

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -13,8 +14,8 @@ func TestMarkBounced(t *testing.T) {
 	id := queueOne(t, s)
 	sentAt := t0.Add(time.Minute)
 	if err := s.Write(ctx, func(tx *Tx) error {
-		if err := tx.MarkSent(id, sentAt); err != nil {
-			return err
+		if ok, err := tx.MarkSent(id, sentAt); err != nil || !ok {
+			return fmt.Errorf("mark sent: %v %w", ok, err)
 		}
 		return tx.RecordAttempt(id, sentAt, AttemptSent, "")
 	}); err != nil {

@@ -66,28 +66,48 @@ func (t *Tx) ThreadOf(id int64, addr string, limit int) ([]ThreadMail, error) {
 	return out, rows.Err()
 }
 
-// TakeAutoMail takes one token from the bucket named key (see ticket.Bucket:
-// size tokens, refilled over per) and reports whether there was one. The
-// bucket is written in the transaction either way.
-func (t *Tx) TakeAutoMail(key string, now time.Time, size int, per time.Duration) (bool, error) {
-	var b ticket.Bucket
-	var at string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT tokens, updated_at FROM auto_mail_buckets WHERE key = ?`, key).
-		Scan(&b.Tokens, &at)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return false, fmt.Errorf("auto mail bucket %s: %w", key, err)
-	default:
-		if b.At, err = parseTS(at); err != nil {
-			return false, err
+// BucketSpec names a token bucket of automatic mail and its size (see
+// ticket.Bucket: Size tokens, refilled over Per).
+type BucketSpec struct {
+	Key  string
+	Size int
+	Per  time.Duration
+}
+
+// TakeAutoMail takes one token from each bucket at now, all or none: when
+// one bucket is empty, no token is taken from any, and refused is the index
+// of the first empty one; -1 when the tokens were taken.
+func (t *Tx) TakeAutoMail(now time.Time, specs ...BucketSpec) (refused int, err error) {
+	taken := make([]ticket.Bucket, len(specs))
+	refused = -1
+	for i, sp := range specs {
+		var b ticket.Bucket
+		var at string
+		err := t.tx.QueryRowContext(t.ctx, `SELECT tokens, updated_at FROM auto_mail_buckets WHERE key = ?`, sp.Key).
+			Scan(&b.Tokens, &at)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return 0, fmt.Errorf("auto mail bucket %s: %w", sp.Key, err)
+		default:
+			if b.At, err = parseTS(at); err != nil {
+				return 0, err
+			}
+		}
+		var ok bool
+		if taken[i], ok = b.Take(now, sp.Size, sp.Per); !ok && refused < 0 {
+			refused = i
 		}
 	}
-	b, ok := b.Take(now, size, per)
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO auto_mail_buckets (key, tokens, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
-		key, b.Tokens, ts(b.At)); err != nil {
-		return false, fmt.Errorf("auto mail bucket %s: %w", key, err)
+	if refused >= 0 {
+		return refused, nil
 	}
-	return ok, nil
+	for i, sp := range specs {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO auto_mail_buckets (key, tokens, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
+			sp.Key, taken[i].Tokens, ts(taken[i].At)); err != nil {
+			return 0, fmt.Errorf("auto mail bucket %s: %w", sp.Key, err)
+		}
+	}
+	return -1, nil
 }

@@ -22,8 +22,10 @@ type OutboxMail struct {
 	ID       int64
 	TicketID int64
 	// MessageRow is the messages row holding subject, bodies and Message-ID.
-	MessageRow    int64
-	Kind          string
+	MessageRow int64
+	Kind       string
+	// EnvelopeFrom is the base of the mail's return path (bounces@domain):
+	// the sender makes the VERP address bounces+<id>.<token>@domain of it.
 	EnvelopeFrom  string
 	RcptTo        string
 	ReplyTo       string
@@ -61,14 +63,16 @@ func (t *Tx) QueueMail(o OutboxMail) (int64, error) {
 	return res.LastInsertId()
 }
 
-// MarkSent records a successful delivery.
-func (t *Tx) MarkSent(id int64, at time.Time) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, sent_at = ?,
+// MarkSent records a successful delivery of pending row id; ok is false
+// when the row was no longer pending.
+func (t *Tx) MarkSent(id int64, at time.Time) (ok bool, err error) {
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, sent_at = ?,
 		last_error = '' WHERE id = ? AND state = ?`, OutboxSent, ts(at), id, OutboxPending)
 	if err != nil {
-		return fmt.Errorf("mark outbox %d sent: %w", id, err)
+		return false, fmt.Errorf("mark outbox %d sent: %w", id, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // MarkAttemptFailed records a failed attempt: retried at next, or, when

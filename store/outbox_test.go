@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -70,7 +71,12 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 
 	sentAt := retry.Add(time.Second)
-	if err := s.Write(ctx, func(tx *Tx) error { return tx.MarkSent(id, sentAt) }); err != nil {
+	if err := s.Write(ctx, func(tx *Tx) error {
+		if ok, err := tx.MarkSent(id, sentAt); err != nil || !ok {
+			return fmt.Errorf("mark sent: %v %w", ok, err)
+		}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if pending, _ := s.Outbox(ctx, OutboxPending, OutboxFailed); len(pending) != 0 {

@@ -113,3 +113,18 @@ func TestOverrideFolderMissing(t *testing.T) {
 		t.Errorf("Load(%s) = %v, want an error naming the folder", dir, err)
 	}
 }
+
+// An override must keep the reply marker: without it the reply parser has
+// nothing to cut a customer's answer at.
+func TestOverrideWithoutReplyMarkerRefused(t *testing.T) {
+	for file, body := range map[string]string{
+		"de/ack.txt.tmpl":  `{{define "text"}}Hallo {{.Ref}}{{end}}`,
+		"de/ack.html.tmpl": `{{define "html"}}<p>Hallo {{.Ref}}</p>{{end}}`,
+	} {
+		dir := overrideDir(t, map[string]string{file: body})
+		_, err := Load(dir)
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, file)) || !strings.Contains(err.Error(), "ReplyMarker") {
+			t.Errorf("%s without the marker: %v", file, err)
+		}
+	}
+}

@@ -160,8 +160,9 @@ type Set struct {
 // sample Data (every field set, then only the required ones, each with
 // Staff true and false) is an error naming the file's path and, where the
 // template package gives one, its line ("/etc/postdesk/templates/de/
-// ack.txt.tmpl:3: ..."). Templates run with Option("missingkey=error"),
-// and a field Data lacks fails the trial.
+// ack.txt.tmpl:3: ..."); so is a text that does not start with the
+// ReplyMarker line, or HTML that does not show it. A field Data lacks fails
+// the trial.
 func Load(dir string) (*Set, error) {
 	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	sub, err := fs.Sub(embedded, "mail")
@@ -274,10 +275,9 @@ func parseText(lang, file string, body []byte) (*texttemplate.Template, error) {
 	if t.Lookup("text") == nil {
 		return nil, fmt.Errorf("templates: %s: no {{define \"text\"}} block", file)
 	}
-	for _, d := range trialData() {
-		if err := t.ExecuteTemplate(io.Discard, "text", d); err != nil {
-			return nil, fileError(err)
-		}
+	if err := try(t.ExecuteTemplate, "text", file, "the text must start with {{.ReplyMarker}}",
+		func(out, marker string) bool { return strings.HasPrefix(out, marker) }); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -293,12 +293,32 @@ func parseHTML(lang, file string, body []byte) (*htmltemplate.Template, error) {
 	if t.Lookup("html") == nil {
 		return nil, fmt.Errorf("templates: %s: no {{define \"html\"}} block", file)
 	}
-	for _, d := range trialData() {
-		if err := t.ExecuteTemplate(io.Discard, "html", d); err != nil {
-			return nil, fileError(err)
-		}
+	if err := try(t.ExecuteTemplate, "html", file, "the HTML must show {{.ReplyMarker}}",
+		func(out, marker string) bool { return strings.Contains(out, marker) }); err != nil {
+		return nil, err
 	}
 	return t, nil
+}
+
+// try executes block of the template in file with every trialData, then
+// checks the first output with shows: a template that does not show the
+// reply marker, the line above which replies are read, is refused with
+// want.
+func try(exec func(io.Writer, string, any) error, block, file, want string, shows func(out, marker string) bool) error {
+	var first string
+	for i, d := range trialData() {
+		var b strings.Builder
+		if err := exec(&b, block, d); err != nil {
+			return fileError(err)
+		}
+		if i == 0 {
+			first = b.String()
+		}
+	}
+	if !shows(first, trialData()[0].ReplyMarker) {
+		return fmt.Errorf("templates: %s: %s, the line above which replies are read", file, want)
+	}
+	return nil
 }
 
 // fileError is a template package's error about a file, which names the
@@ -332,9 +352,9 @@ func trialData() []Data {
 }
 
 // Render renders notice kind in lang, falling back to "en" when lang has
-// no template of the kind. The text template is required; HTML is "" when
-// there is no HTML template. An unknown kind is an error, with a zero
-// Rendered.
+// no template of the kind (Load guarantees both a text and an HTML
+// template of every kind in English). An unknown kind is an error, with a
+// zero Rendered.
 func (s *Set) Render(kind, lang string, d Data) (Rendered, error) {
 	if !slices.Contains(Kinds, kind) {
 		return Rendered{}, fmt.Errorf("render: unknown notice kind %q", kind)

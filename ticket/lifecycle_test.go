@@ -153,8 +153,8 @@ func TestOpenLinkedQuotesTheOldReference(t *testing.T) {
 		tk.Severity != 1 || tk.Client != "Acme" || tk.Status != StatusNew {
 		t.Fatalf("linked ticket = %+v", tk)
 	}
-	if len(dec.Notices) != 1 {
-		t.Errorf("the new ticket is acknowledged like any other: %+v", dec.Notices)
+	if !dec.Acknowledge {
+		t.Errorf("the new ticket is acknowledged like any other: %+v", dec)
 	}
 }
 

@@ -61,10 +61,10 @@ type Recipient struct {
 
 // Recipients are the addresses event tells about a ticket under matrix m:
 // each once, in the order of the event's audiences, without the desk's own
-// addresses (desk) and without skip (the person who caused the event and
+// addresses (d.Ours) and without skip (the person who caused the event and
 // knows it already). The requester and participants are not staff; the
 // others are.
-func (m Matrix) Recipients(ev NotifyEvent, p People, desk string, skip ...string) []Recipient {
+func (m Matrix) Recipients(ev NotifyEvent, p People, d Desk, skip ...string) []Recipient {
 	var out []Recipient
 	seen := map[string]bool{}
 	for _, s := range skip {
@@ -73,7 +73,7 @@ func (m Matrix) Recipients(ev NotifyEvent, p People, desk string, skip ...string
 	add := func(staff bool, addrs ...string) {
 		for _, a := range addrs {
 			a = strings.ToLower(strings.TrimSpace(a))
-			if a == "" || seen[a] || IsDeskAddress(desk, a) {
+			if a == "" || seen[a] || d.Ours(a) {
 				continue
 			}
 			seen[a] = true
@@ -116,6 +116,9 @@ type Changes struct {
 	// Reason is the last change's reason.
 	Reason    string
 	Escalated bool
+	// EscalationReason and EscalatedBy are the last escalation's reason
+	// and actor.
+	EscalationReason, EscalatedBy string
 }
 
 // ChangesOf reads what events tell: the first state before and the last
@@ -125,7 +128,7 @@ func ChangesOf(events []Event) Changes {
 	first := true
 	for _, e := range events {
 		if e.Type == EventEscalated {
-			c.Escalated = true
+			c.Escalated, c.EscalationReason, c.EscalatedBy = true, e.Reason, e.Actor
 		}
 		if e.From == "" || e.To == "" || e.From == e.To {
 			continue
@@ -136,7 +139,7 @@ func ChangesOf(events []Event) Changes {
 		c.To, c.Actor, c.Reason = e.To, e.Actor, e.Reason
 	}
 	if first {
-		return Changes{Escalated: c.Escalated}
+		return Changes{Escalated: c.Escalated, EscalationReason: c.EscalationReason, EscalatedBy: c.EscalatedBy}
 	}
 	return c
 }

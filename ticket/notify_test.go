@@ -36,11 +36,12 @@ func TestMatrixRecipients(t *testing.T) {
 		{"an event switched off tells nobody", NotifyAnswer, people, nil, nil},
 		{"an event missing from the matrix tells nobody", NotifyResolved, people, nil, nil},
 		{"the desk never mails itself", NotifyReply, People{Assignee: "support+x@desk.example"}, nil, nil},
+		{"nor its control address", NotifyStatus, People{Participants: []string{"Control@desk.example"}}, nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, r := range m.Recipients(tc.ev, tc.p, "support@desk.example", tc.skip...) {
+			for _, r := range m.Recipients(tc.ev, tc.p, Desk{Address: "support@desk.example", Others: []string{"control@desk.example"}}, tc.skip...) {
 				s := r.Email
 				if r.Staff {
 					s += "*"

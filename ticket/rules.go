@@ -15,6 +15,10 @@ type Desk struct {
 	Prefix string
 	// Address is the desk's support address (support@example.com), lower case.
 	Address string
+	// Others are the desk's other addresses (the control address, the base
+	// of the bounce return paths), lower case: like Address, never a
+	// participant and never mailed.
+	Others []string
 	// DefaultSeverity is used when a subject names no severity.
 	DefaultSeverity int
 	// DefaultPriority is the priority of a ticket opened by mail (OCS: "medium").
@@ -65,28 +69,16 @@ type Inbound struct {
 	Refused map[string]string
 }
 
-// NoticeKind names a mail the rules themselves ask for. Every other mail
-// follows from the decision's events through the desk's notification
-// matrix (Matrix).
-type NoticeKind string
-
-// NoticeAcknowledgement acknowledges a new ticket to its requester: the
-// rules ask for it only where an automatic answer is allowed (NoAutoAnswer).
-const NoticeAcknowledgement NoticeKind = "ack"
-
-// Notice is a mail the rules ask to send because of a decision. The gateway
-// renders it and queues it in the same transaction as the decision.
-type Notice struct {
-	Kind NoticeKind
-	To   string
-}
-
 // Decision is the outcome of applying one inbound mail: the ticket as it is
-// now, the events to record and the notices to queue.
+// now and the events to record. The mail it causes follows from the events
+// through the desk's notification matrix (Matrix).
 type Decision struct {
-	Ticket  Ticket
-	Events  []Event
-	Notices []Notice
+	Ticket Ticket
+	Events []Event
+	// Acknowledge is set on a new ticket whose requester may be
+	// acknowledged: an automatic answer to their mail is allowed
+	// (NoAutoAnswer).
+	Acknowledge bool
 	// OpenLinked asks for a new ticket linked to this one (OpenLinked),
 	// which the mail then belongs to: an answer to a closed ticket of a
 	// desk that does not reopen.
@@ -169,7 +161,7 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 			Reason: "no acknowledgement: " + reason})
 		return dec
 	}
-	dec.Notices = []Notice{{Kind: NoticeAcknowledgement, To: in.From}}
+	dec.Acknowledge = true
 	return dec
 }
 
@@ -197,11 +189,11 @@ func NoAutoAnswer(d Desk, in Inbound) string {
 		return "the mail is automated (" + in.Automated + ")"
 	case in.NullSender:
 		return "the mail has a null return path"
-	case slices.ContainsFunc(in.XLoop, func(v string) bool { return IsDeskAddress(d.Address, v) }):
+	case slices.ContainsFunc(in.XLoop, d.Ours):
 		return "the mail carries our own X-Loop header"
 	case in.From == "":
 		return "the mail has no sender address"
-	case IsDeskAddress(d.Address, in.From):
+	case d.Ours(in.From):
 		return "the mail comes from the desk's own address"
 	}
 	return ""
@@ -214,13 +206,19 @@ func participants(d Desk, in Inbound) []string {
 	seen := map[string]bool{strings.ToLower(in.From): true, d.Address: true}
 	for _, a := range in.Cc {
 		a = strings.ToLower(strings.TrimSpace(a))
-		if _, refused := in.Refused[a]; a == "" || seen[a] || refused || IsDeskAddress(d.Address, a) {
+		if _, refused := in.Refused[a]; a == "" || seen[a] || refused || d.Ours(a) {
 			continue
 		}
 		seen[a] = true
 		out = append(out, a)
 	}
 	return out
+}
+
+// Ours reports whether addr is one of the desk's own addresses or a
+// sub-address of one (IsDeskAddress).
+func (d Desk) Ours(addr string) bool {
+	return IsDeskAddress(d.Address, addr) || slices.ContainsFunc(d.Others, func(o string) bool { return IsDeskAddress(o, addr) })
 }
 
 // IsDeskAddress reports whether addr is desk or a sub-address of it

@@ -120,9 +120,8 @@ func TestOpen(t *testing.T) {
 			if !strings.Contains(ev.Reason, in.MessageID) {
 				t.Errorf("event reason %q does not name the message %s", ev.Reason, in.MessageID)
 			}
-			want := []Notice{{Kind: NoticeAcknowledgement, To: in.From}}
-			if !slices.Equal(dec.Notices, want) {
-				t.Errorf("Notices = %+v, want %+v", dec.Notices, want)
+			if !dec.Acknowledge {
+				t.Errorf("the requester is not acknowledged: %+v", dec)
 			}
 		})
 	}
@@ -150,8 +149,8 @@ func TestOpenNoAcknowledgement(t *testing.T) {
 			in := person()
 			tc.in(&in)
 			dec := Open(testDesk, in, testNow)
-			if len(dec.Notices) != 0 {
-				t.Errorf("Notices = %+v, want none", dec.Notices)
+			if dec.Acknowledge {
+				t.Errorf("acknowledged: %+v", dec)
 			}
 			if dec.Ticket.Status != StatusNew {
 				t.Errorf("Status = %q, want new", dec.Ticket.Status)
@@ -174,8 +173,8 @@ func TestOpenXLoopOfOtherDeskStillAcknowledged(t *testing.T) {
 	in := person()
 	in.XLoop = []string{"support@other.example"}
 	dec := Open(testDesk, in, testNow)
-	if len(dec.Notices) != 1 || dec.Notices[0].To != in.From {
-		t.Errorf("Notices = %+v, want one acknowledgement to %s", dec.Notices, in.From)
+	if !dec.Acknowledge {
+		t.Errorf("%s is not acknowledged: %+v", in.From, dec)
 	}
 }
 
@@ -213,8 +212,8 @@ func TestAddReply(t *testing.T) {
 			if !slices.Equal(dec.Events, want) {
 				t.Errorf("Events = %+v, want %+v", dec.Events, want)
 			}
-			if len(dec.Notices) != 0 {
-				t.Errorf("Notices = %+v, want none", dec.Notices)
+			if dec.Acknowledge {
+				t.Errorf("acknowledged: %+v", dec)
 			}
 		})
 	}

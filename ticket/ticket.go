@@ -129,6 +129,7 @@ const (
 	EventCreated      EventType = "created"
 	EventMessageAdded EventType = "message_added"
 	EventNoticeQueued EventType = "notice_queued"
+	EventNoticeHeld   EventType = "notice_held" // a notification not sent, and why
 	EventStatus       EventType = "status"
 	EventAssigned     EventType = "assigned"
 	EventResolution   EventType = "resolution"

@@ -1,0 +1,132 @@
+package ticket
+
+import (
+	"fmt"
+	"time"
+)
+
+// Target is a service-level target for the tickets of one severity and/or
+// priority: how long until resolution, counted in business time on the
+// ticket's calendar or in wall-clock time.
+type Target struct {
+	// Severity and Priority select the tickets (0 and "" match any).
+	Severity int
+	Priority string
+	// Resolution is the time to resolve; 0 means no target.
+	Resolution time.Duration
+	// Business counts only the calendar's working time.
+	Business bool
+}
+
+// TargetFor is the first of targets that matches t.
+func TargetFor(targets []Target, t Ticket) (Target, bool) {
+	for _, tg := range targets {
+		if (tg.Severity == 0 || tg.Severity == t.Severity) && (tg.Priority == "" || tg.Priority == t.Priority) &&
+			tg.Resolution > 0 {
+			return tg, true
+		}
+	}
+	return Target{}, false
+}
+
+// Paused reports whether the SLA clock stands still in state s: while the
+// ticket waits for the customer (on hold, or resolved awaiting their
+// confirmation).
+func Paused(s Status) bool { return s == StatusWaitingCustomer || s == StatusResolved }
+
+// Done reports whether the SLA clock has stopped for good in state s.
+func Done(s Status) bool { return s == StatusClosed || s == StatusCancelled }
+
+// SLA is where a ticket stands against its resolution target at a moment.
+type SLA struct {
+	Target Target
+	// Used is the time counted so far: business or wall-clock time while
+	// the ticket was neither paused nor done.
+	Used time.Duration
+	// Remaining is Target.Resolution less Used; negative once breached.
+	Remaining time.Duration
+	// DueAt is when the target is reached if the clock keeps running; zero
+	// while paused or done.
+	DueAt  time.Time
+	Paused bool
+	Done   bool
+}
+
+// Breached reports whether the target was missed.
+func (s SLA) Breached() bool { return s.Remaining < 0 || (s.Remaining == 0 && !s.Done) }
+
+// MeasureSLA measures t against target at now. The ticket's state over time
+// is read from its events (created, then each change of state); the clock
+// runs from creation, pauses while Paused and stops when Done.
+func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now time.Time) SLA {
+	count := func(a, b time.Time) time.Duration {
+		if !b.After(a) {
+			return 0
+		}
+		if target.Business {
+			return cal.Elapsed(a, b)
+		}
+		return b.Sub(a)
+	}
+	s := SLA{Target: target}
+	state, since := StatusNew, t.CreatedAt
+	for _, e := range events {
+		if e.To == "" || e.To == e.From || e.At.After(now) {
+			continue
+		}
+		if !Paused(state) && !Done(state) {
+			s.Used += count(since, e.At)
+		}
+		state, since = e.To, e.At
+	}
+	switch {
+	case Done(state):
+		s.Done = true
+	case Paused(state):
+		s.Paused = true
+	default:
+		s.Used += count(since, now)
+	}
+	s.Remaining = target.Resolution - s.Used
+	if !s.Paused && !s.Done {
+		s.DueAt = now.Add(s.Remaining)
+		if target.Business && s.Remaining > 0 {
+			s.DueAt = cal.Add(now, s.Remaining)
+		}
+	}
+	return s
+}
+
+// At is when, on the running clock, fraction f of the target is used:
+// the moment a warning at f is due. Zero while paused or done; a moment in
+// the past when it has passed.
+func (s SLA) At(f float64, cal Calendar, now time.Time) time.Time {
+	if s.Paused || s.Done {
+		return time.Time{}
+	}
+	left := time.Duration(float64(s.Target.Resolution)*f) - s.Used
+	if left <= 0 {
+		return now.Add(left)
+	}
+	if s.Target.Business {
+		return cal.Add(now, left)
+	}
+	return now.Add(left)
+}
+
+// Describe says where the ticket stands in a phrase: "due 2026-11-24 13:00
+// (3h20m left)", "breached by 2h", "paused (1h left)".
+func (s SLA) Describe(loc *time.Location) string {
+	left := s.Remaining.Round(time.Minute)
+	switch {
+	case s.Done && s.Remaining < 0:
+		return fmt.Sprintf("done, %s over the target", (-left).String())
+	case s.Done:
+		return "done within the target"
+	case s.Paused:
+		return fmt.Sprintf("paused while waiting for the customer (%s left)", left)
+	case s.Breached():
+		return fmt.Sprintf("breached by %s", (-left).String())
+	}
+	return fmt.Sprintf("due %s (%s left)", s.DueAt.In(loc).Format("2006-01-02 15:04 MST"), left)
+}
