@@ -14,13 +14,25 @@ import (
 	"postdesk/ticket"
 )
 
-// WriteTickets writes the tickets in status (all when empty) to w, newest
-// first: a table for people, or with asJSON a JSON array in the contract form
-// of ticket.Ticket (without messages).
-func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, status string, asJSON bool) error {
+// TicketQuery selects the tickets `postdesk tickets` lists.
+type TicketQuery struct {
+	// Status, when set, keeps the tickets in that state.
+	Status string
+	// Breached keeps the tickets past their resolution or first-response
+	// target; DueWithin (when positive) those falling due within that time.
+	Breached  bool
+	DueWithin time.Duration
+	JSON      bool
+}
+
+// WriteTickets writes the tickets q selects to w, newest first, each with
+// where it stands against its SLA target (due_at, sla): a table for people,
+// or with q.JSON a JSON array in the contract form of ticket.Ticket
+// (without messages).
+func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, q TicketQuery) error {
 	var f store.TicketFilter
-	if status != "" {
-		s, err := ticket.ParseStatus(status)
+	if q.Status != "" {
+		s, err := ticket.ParseStatus(q.Status)
 		if err != nil {
 			return fmt.Errorf("--status: %w", err)
 		}
@@ -30,23 +42,46 @@ func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, status stri
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		if list == nil {
-			list = []ticket.Ticket{}
+	clock, err := newClockRules(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	now := deps.clock()
+	kept := []ticket.Ticket{}
+	for _, t := range list {
+		events, err := st.Events(ctx, t.ID)
+		if err != nil {
+			return err
 		}
-		return writeJSON(w, list)
+		clock.annotate(&t, events, now)
+		if (q.Breached || q.DueWithin > 0) && !urgent(t, now, q.DueWithin) {
+			continue
+		}
+		kept = append(kept, t)
+	}
+	if q.JSON {
+		return writeJSON(w, kept)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "REF\tSTATUS\tSEV\tREQUESTER\tUPDATED\tSUMMARY")
-	for _, t := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", t.Ref, t.Status, t.Severity, t.Requester,
+	fmt.Fprintln(tw, "REF\tSTATUS\tSEV\tREQUESTER\tDUE\tUPDATED\tSUMMARY")
+	for _, t := range kept {
+		due := "-"
+		switch {
+		case t.SLA != nil && t.SLA.Breached:
+			due = "breached " + strings.TrimPrefix(t.SLA.Remaining, "-") + " ago"
+		case t.SLA != nil && t.SLA.Paused:
+			due = "paused"
+		case t.DueAt != nil:
+			due = t.DueAt.Format(time.RFC3339) + " (" + t.SLA.Remaining + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", t.Ref, t.Status, t.Severity, t.Requester, due,
 			t.UpdatedAt.Format(time.RFC3339), t.Summary)
 	}
 	return tw.Flush()
 }
 
 // WriteTicket writes ticket ref with its messages, attachments and history.
-func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, ref string, asJSON bool) error {
+func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, ref string, asJSON bool) error {
 	n, err := threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain).ParseRef(ref)
 	if err != nil {
 		return err
@@ -55,6 +90,12 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 	if err != nil {
 		return err
 	}
+	clock, err := newClockRules(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	now := deps.clock()
+	clock.annotate(&t, t.Events, now)
 	if asJSON {
 		return writeJSON(w, t)
 	}
@@ -80,6 +121,18 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 		fmt.Fprintf(w, ", participants %s", strings.Join(t.Participants, ", "))
 	}
 	fmt.Fprintf(w, "\ncreated %s, updated %s\n", t.CreatedAt.Format(time.RFC3339), t.UpdatedAt.Format(time.RFC3339))
+	if target, ok := ticket.TargetFor(clock.rules.Targets, t); ok {
+		cal := clock.cals.For(t)
+		s := ticket.MeasureSLA(t, t.Events, target, cal, now, clock.respondedAt(t.Events))
+		fmt.Fprintf(w, "SLA: %s", s.Describe(cal.Location()))
+		if !s.FirstResponseDue.IsZero() {
+			fmt.Fprintf(w, "; first response due %s", s.FirstResponseDue.In(cal.Location()).Format("2006-01-02 15:04 MST"))
+			if !s.RespondedAt.IsZero() {
+				fmt.Fprintf(w, ", given %s", s.RespondedAt.In(cal.Location()).Format("2006-01-02 15:04 MST"))
+			}
+		}
+		fmt.Fprintln(w)
+	}
 	for _, m := range t.Messages {
 		arrow := "<-"
 		if m.Direction == ticket.Out {

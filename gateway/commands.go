@@ -23,6 +23,13 @@ type effects struct {
 	linked []string
 	// participants is true when the commands changed the participants.
 	participants bool
+	// escalation is the trigger of an escalation at opening (atOpening),
+	// whose rule says whom it tells; "" for none or a customer's #escalate.
+	escalation string
+	// opensAt is when a new ticket that arrived outside office hours will
+	// be handled; onCall asks to tell the on-call agents of an urgent one.
+	opensAt time.Time
+	onCall  bool
 }
 
 // onTicket decides what a mail threaded onto the existing ticket t does:

@@ -32,6 +32,12 @@ type Config struct {
 	// added while the desk runs (postdesk users add, postdesk orgs add).
 	Users []ticket.User `toml:"users"`
 	Orgs  []ticket.Org  `toml:"orgs"`
+	// Calendars, SLA, Escalation and OfficeHours are the time-driven rules
+	// (configtime.go).
+	Calendars   []CalendarConfig  `toml:"calendars"`
+	SLA         SLAConfig         `toml:"sla"`
+	Escalation  []EscalationRule  `toml:"escalation"`
+	OfficeHours OfficeHoursConfig `toml:"office_hours"`
 }
 
 // DeskConfig describes the support desk.
@@ -161,13 +167,15 @@ func DefaultConfig() Config {
 			TrustedAuthservIDs: []string{}},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
-		Database: DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
-		Relay:    RelayConfig{Port: 25, TLS: "none", Timeout: 30 * time.Second},
-		Outbox:   OutboxConfig{MaxAge: 5 * 24 * time.Hour, RetryMin: time.Minute, RetryMax: time.Hour},
-		Notify:   defaultNotify(),
-		Bounces:  defaultBounces(),
-		Users:    []ticket.User{},
-		Orgs:     []ticket.Org{},
+		Database:  DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
+		Relay:     RelayConfig{Port: 25, TLS: "none", Timeout: 30 * time.Second},
+		Outbox:    OutboxConfig{MaxAge: 5 * 24 * time.Hour, RetryMin: time.Minute, RetryMax: time.Hour},
+		Notify:    defaultNotify(),
+		Bounces:   defaultBounces(),
+		Users:     []ticket.User{},
+		Orgs:      []ticket.Org{},
+		Calendars: []CalendarConfig{}, SLA: SLAConfig{Targets: []TargetConfig{}}, Escalation: []EscalationRule{},
+		OfficeHours: OfficeHoursConfig{UrgentSeverities: []int{}, UrgentPriorities: []string{}, OnCall: []string{}},
 	}
 }
 
@@ -381,6 +389,7 @@ func (c Config) Validate() error {
 		bad("outbox.max_age", "must be positive")
 	}
 	c.validateNotify(bad)
+	c.validateTime(bad)
 	return errors.Join(errs...)
 }
 

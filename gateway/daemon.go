@@ -28,6 +28,7 @@ type Daemon struct {
 	smtp       *smtp.Server
 	submission *smtp.Server  // nil without smtp.submission_listen
 	outbox     *OutboxWorker // nil without a relay
+	timers     *TimerLoop
 	ln         net.Listener
 	subLn      net.Listener // nil without smtp.submission_listen
 	cancel     context.CancelFunc
@@ -125,6 +126,12 @@ func StartWith(ctx context.Context, cfg Config, deps Deps, ls Listeners) (*Daemo
 		deps.Log.Warn("no relay configured: outbound mail stays in the outbox (see `postdesk outbox`)")
 	}
 	d.Pipeline = NewPipeline(cfg, st, tmpl, deps, secret, kick)
+	d.timers = NewTimerLoop(d.Pipeline)
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.timers.Run(runCtx)
+	}()
 	d.smtp = NewSMTPServer(cfg, d.Pipeline, deps.Log)
 	d.serve(d.smtp, ls.SMTP, "smtp server stopped")
 	if ls.Submission != nil {
@@ -172,7 +179,8 @@ func (d *Daemon) SubmissionAddr() string {
 }
 
 // Close stops taking mail on both listeners, lets sessions in DATA finish
-// their commit, stops the outbox worker and closes the database.
+// their commit, stops the outbox worker and the timer loop and closes the
+// database.
 func (d *Daemon) Close(ctx context.Context) error {
 	err := d.smtp.Shutdown(ctx)
 	if d.submission != nil {

@@ -70,6 +70,7 @@ type Pipeline struct {
 	opts   parser.Options
 	secret []byte // keys the reply tokens
 	words  ticket.Words
+	cals   Calendars
 }
 
 // NewPipeline wires a pipeline; secret keys the reply tokens (ReplySecret);
@@ -79,7 +80,11 @@ func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, se
 	if queued == nil {
 		queued = func() {}
 	}
-	return &Pipeline{store: st, cfg: cfg, desk: cfg.TicketDesk(), tmpl: tmpl, deps: deps, queued: queued,
+	cals, err := cfg.BuildCalendars()
+	if err != nil { // Validate builds them too: a valid config never gets here
+		deps.Log.Error("calendars", "err", err)
+	}
+	return &Pipeline{store: st, cfg: cfg, desk: cfg.TicketDesk(), tmpl: tmpl, deps: deps, queued: queued, cals: cals,
 		match: threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain),
 		opts:  parserOptions(cfg), secret: secret, words: ticket.CommandWords(cfg.Desk.CommandLanguages)}
 }
@@ -177,6 +182,12 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		}
 		out.Created = true
 		if dec, eff, err = p.commandsOnNew(tx, dec, in, user, cm, now); err != nil {
+			return err
+		}
+		if err := p.atOpening(tx, &dec, &eff, now); err != nil {
+			return err
+		}
+		if err := tx.UpdateTicket(dec.Ticket); err != nil {
 			return err
 		}
 	}

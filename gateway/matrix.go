@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,12 +59,23 @@ func (p *Pipeline) queueAll(tx *store.Tx, created bool, dec ticket.Decision, eff
 	switch {
 	case created:
 		acked := dec.Acknowledge
+		told := map[string]bool{}
 		for _, r := range m.Recipients(ticket.NotifyOpened, people, p.desk) {
 			switch {
 			case r.Staff:
-				list = append(list, notice{kind: templates.KindOpened, to: r, text: f.said, author: f.author})
+				urgent := eff.onCall && slices.Contains(p.cfg.OfficeHours.OnCall, r.Email)
+				list = append(list, notice{kind: templates.KindOpened, to: r, text: f.said, author: f.author, urgent: urgent})
+				told[r.Email] = true
 			case acked:
-				list = append(list, notice{kind: templates.KindAck, to: r, name: nameIf(r, f)})
+				list = append(list, notice{kind: templates.KindAck, to: r, name: nameIf(r, f), opensAt: eff.opensAt})
+			}
+		}
+		if eff.onCall {
+			for _, a := range p.cfg.OfficeHours.OnCall {
+				if a = strings.ToLower(a); !told[a] {
+					list = append(list, notice{kind: templates.KindOpened, to: ticket.Recipient{Email: a, Staff: true},
+						text: f.said, author: f.author, urgent: true})
+				}
 			}
 		}
 	case !f.staff && !automated && strings.TrimSpace(f.said) != "":
@@ -82,7 +94,11 @@ func (p *Pipeline) queueAll(tx *store.Tx, created bool, dec ticket.Decision, eff
 		// Who made a change knows it (a transcript tells the details).
 		list = append(list, changeNotices(m, people, p.desk, dec, answered, f.in.From)...)
 	} else if ch := ticket.ChangesOf(dec.Events); ch.Escalated {
-		list = append(list, escalationNotices(m, people, p.desk, ch, f.in.From)...)
+		em := m
+		if eff.escalation != "" {
+			em = p.cfg.escalationMatrix(eff.escalation)
+		}
+		list = append(list, escalationNotices(em, people, p.desk, ch, f.in.From)...)
 	}
 	if eff.transcript != "" && !automated {
 		list = append(list, notice{kind: templates.KindTranscript, to: ticket.Recipient{Email: f.in.From, Staff: f.staff},

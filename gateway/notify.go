@@ -33,6 +33,13 @@ type notice struct {
 	// mail naming a ticket that is not theirs): the mail names nothing of
 	// the ticket, not even in its subject.
 	stranger bool
+	// closeAt is when a resolved ticket closes by itself (a reminder).
+	closeAt time.Time
+	// opensAt is when a ticket that arrived outside office hours will be
+	// taken up (an acknowledgement); urgent marks agents' notice of an
+	// urgent ticket outside office hours.
+	opensAt time.Time
+	urgent  bool
 }
 
 // autoSubmitted is the Auto-Submitted value of each kind of notice (RFC
@@ -63,6 +70,9 @@ func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, n notice, now time
 		}
 		return false, err
 	}
+	if n.kind == templates.KindResolved && p.cfg.SLA.AutoCloseDays > 0 && n.closeAt.IsZero() {
+		n.closeAt = now.AddDate(0, 0, p.cfg.SLA.AutoCloseDays).In(p.cals.For(t).Location())
+	}
 	user, err := tx.User(n.to.Email)
 	if err != nil {
 		return false, err
@@ -82,6 +92,7 @@ func (p *Pipeline) queueNotice(tx *store.Tx, t ticket.Ticket, n notice, now time
 		OldStatus: string(n.old), Resolution: string(t.Resolution), Escalated: t.Escalated != nil,
 		RecipientName: name, Staff: n.to.Staff, DeskName: p.cfg.Desk.Name, DeskAddress: p.desk.Address,
 		ReplyMarker: parser.ReplyMarker, Text: n.text, Author: n.author, Reason: n.reason,
+		AutoCloseDays: p.cfg.SLA.AutoCloseDays, CloseAt: n.closeAt, OpensAt: n.opensAt, Urgent: n.urgent,
 	}
 	subject := p.cfg.Notify.SubjectOf(t)
 	if n.stranger {

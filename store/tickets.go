@@ -207,7 +207,11 @@ func (s *Store) attachments(ctx context.Context, messageID int64) ([]ticket.Atta
 }
 
 func (s *Store) events(ctx context.Context, ticketID int64) ([]ticket.Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT at, actor, type, from_status, to_status, reason
+	return readEvents(ctx, s.r, ticketID)
+}
+
+func readEvents(ctx context.Context, q queryer, ticketID int64) ([]ticket.Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT at, actor, type, from_status, to_status, reason
 		FROM events WHERE ticket_id = ? ORDER BY id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)

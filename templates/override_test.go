@@ -68,6 +68,11 @@ func TestOverrideBrokenNamesFileAndLine(t *testing.T) {
 		{"HTML unknown field", "de/ack.html.tmpl", "{{define \"html\"}}<p>\n{{.Ref}}\n{{.Nope}}</p>{{end}}", ":3:"},
 		{"HTML escaping error", "de/ack.html.tmpl", "{{define \"html\"}}\n<p {{if .Staff}}title=\"{{end}}>x</p>{{end}}", ":2:"},
 		{"HTML parse error", "de/ack.html.tmpl", "{{define \"html\"}}<p>\n{{end}}{{end}}", ":2:"},
+		// The trial data sets OpensAt, CloseAt and Urgent, so what only they
+		// show is tried too.
+		{"unknown field after hours only", "de/ack.txt.tmpl", "{{define \"text\"}}{{.ReplyMarker}}\n{{with date .OpensAt}}\n{{.Year}}{{end}}{{end}}", ":3:"},
+		{"unknown field when urgent only", "it/opened.html.tmpl", "{{define \"html\"}}<p>{{.ReplyMarker}}</p>{{if .Urgent}}\n{{.Nope}}{{end}}{{end}}", ":2:"},
+		{"unknown field with a closing date only", "nl/reminder.txt.tmpl", "{{define \"text\"}}{{.ReplyMarker}}\n{{with date .CloseAt}}\n\n{{.Nope}}{{end}}{{end}}", ":4:"},
 		{"no text block", "de/ack.txt.tmpl", "{{define \"subject\"}}[{{.Ref}}]{{end}}", ": no {{define \"text\"}} block"},
 		{"no html block", "de/ack.html.tmpl", "<p>{{.Ref}}</p>", ": no {{define \"html\"}} block"},
 	}
@@ -126,5 +131,27 @@ func TestOverrideWithoutReplyMarkerRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, file)) || !strings.Contains(err.Error(), "ReplyMarker") {
 			t.Errorf("%s without the marker: %v", file, err)
 		}
+	}
+}
+
+func TestOverrideUsesDate(t *testing.T) {
+	dir := overrideDir(t, map[string]string{
+		"nl/reminder.txt.tmpl":  "{{define \"text\"}}{{.ReplyMarker}}\n\nTicket {{.Ref}} sluit op {{date .CloseAt}}.\n{{end}}\n",
+		"nl/reminder.html.tmpl": "{{define \"html\"}}<p>{{.ReplyMarker}}</p><p>Sluit op {{date .CloseAt}}.</p>{{end}}\n",
+	})
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", dir, err)
+	}
+	d := sample(KindReminder)
+	r, err := s.Render(KindReminder, "nl", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := d.ReplyMarker + "\n\nTicket TKT-42 sluit op " + closeAtWords["nl"] + ".\n"; r.Text != want {
+		t.Errorf("nl reminder text = %q, want %q", r.Text, want)
+	}
+	if want := "<p>Sluit op " + closeAtWords["nl"] + ".</p>"; !strings.Contains(r.HTML, want) {
+		t.Errorf("nl reminder HTML = %q, want %q in it", r.HTML, want)
 	}
 }

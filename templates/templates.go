@@ -19,6 +19,11 @@
 //	                    customer") when .Staff is true
 //	resolution KEY      the resolution KEY ("fixed", "duplicate of another
 //	                    ticket")
+//	date TIME           the time.Time TIME in its own location as a full
+//	                    local date and time with the zone's name ("Monday
+//	                    23 November 2026, 08:00 (Europe/Amsterdam)"); ""
+//	                    for the zero time, so {{with date .OpensAt}}
+//	                    shows what follows only when OpensAt is set
 //	trim TEXT           TEXT without leading and trailing blank lines and
 //	                    without trailing spaces
 //	indent TEXT         text only: trimmed TEXT with every line indented by
@@ -42,15 +47,19 @@ import (
 	"slices"
 	"strings"
 	texttemplate "text/template"
+	"time"
 )
 
 // The kinds of notice, one template pair each. What each one tells whom:
 const (
 	// KindAck goes to the requester (and the participants copied) of a new
-	// ticket: its reference, what happens next, how to reply.
+	// ticket: its reference, what happens next, how to reply; when OpensAt
+	// is set, that the mail arrived outside office hours and is taken up
+	// from then.
 	KindAck = "ack"
 	// KindOpened goes to agents: a new ticket in their queue, with its
-	// requester, severity, priority, department and the mail's Text.
+	// requester, severity, priority, department and the mail's Text; when
+	// Urgent, it starts by telling them that they are on call for it.
 	KindOpened = "opened"
 	// KindReply goes to agents (or participants): a customer's reply; Author
 	// wrote Text.
@@ -62,9 +71,15 @@ const (
 	// Reason optional.
 	KindStatus = "status"
 	// KindResolved tells that the ticket is resolved (Resolution) and how to
-	// confirm it or say the fix failed; when AutoCloseDays > 0, that the
-	// ticket closes by itself after that many days without an answer.
+	// confirm it or say the fix failed; when CloseAt is set, that the
+	// ticket closes by itself then without an answer, else, when
+	// AutoCloseDays > 0, after that many days without an answer.
 	KindResolved = "resolved"
+	// KindReminder goes to the requester (and the participants) of a
+	// resolved ticket nobody has confirmed: it was resolved, closes by
+	// itself at CloseAt without an answer, and how to confirm it or say the
+	// fix failed.
+	KindReminder = "reminder"
 	// KindEscalation tells the account manager or the assignee that the
 	// ticket was escalated, and why (Reason).
 	KindEscalation = "escalation"
@@ -75,7 +90,8 @@ const (
 
 // Kinds lists every kind of notice. Every language has a text and an HTML
 // template of each.
-var Kinds = []string{KindAck, KindOpened, KindReply, KindAnswer, KindStatus, KindResolved, KindEscalation, KindTranscript}
+var Kinds = []string{KindAck, KindOpened, KindReply, KindAnswer, KindStatus, KindResolved, KindReminder, KindEscalation,
+	KindTranscript}
 
 // Languages lists the languages of the embedded templates. Render falls back
 // to the first, "en", for any other.
@@ -138,6 +154,18 @@ type Data struct {
 	// AutoCloseDays is after how many days without an answer a resolved
 	// ticket closes by itself; 0 when it does not.
 	AutoCloseDays int
+	// OpensAt is set on a KindAck when the mail arrived outside the desk's
+	// office hours: when the desk takes it up (its office hours' next
+	// start), in the desk's location. The zero time otherwise.
+	OpensAt time.Time
+	// CloseAt is when a resolved ticket closes by itself without an
+	// answer, in the desk's location: what KindReminder announces, and
+	// KindResolved shows it instead of AutoCloseDays when set. The zero
+	// time when the ticket does not close by itself.
+	CloseAt time.Time
+	// Urgent is set on a KindOpened to the agents on call: the ticket is
+	// urgent and arrived outside office hours.
+	Urgent bool
 }
 
 // Rendered is one notice's bodies. It has no subject: the gateway writes
@@ -335,12 +363,14 @@ func fileError(err error) error {
 // trialData is what every template is tried with at Load: every field set,
 // and only the fields every notice has, each for staff and for customers.
 func trialData() []Data {
+	cet := time.FixedZone("CET", 3600)
 	full := Data{
 		Ref: "TKT-1", Summary: "Summary", Client: "Client", Severity: 2, Priority: "high", Department: "Department",
 		Requester: "requester@example.com", Assignee: "agent@example.com", Status: "in_progress",
 		OldStatus: "new", Resolution: "fixed", Escalated: true, RecipientName: "Name", DeskName: "Desk",
 		DeskAddress: "desk@example.com", ReplyMarker: "##- Please type your reply above this line -##",
 		Text: "Text\n\nmore text", Author: "Author", Reason: "Reason", AutoCloseDays: 30,
+		OpensAt: time.Date(2026, 11, 23, 8, 0, 0, 0, cet), CloseAt: time.Date(2026, 12, 23, 8, 0, 0, 0, cet), Urgent: true,
 	}
 	sparse := Data{
 		Ref: "TKT-1", Summary: "Summary", Severity: 3, Requester: "requester@example.com", Status: "new",
@@ -388,6 +418,7 @@ func textFuncs(lang string) texttemplate.FuncMap {
 	return texttemplate.FuncMap{
 		"status":     w.statusWord,
 		"resolution": w.resolutionWord,
+		"date":       w.dateWord,
 		"trim":       trim,
 		"indent":     indent,
 	}
@@ -399,6 +430,7 @@ func htmlFuncs(lang string) htmltemplate.FuncMap {
 	return htmltemplate.FuncMap{
 		"status":     w.statusWord,
 		"resolution": w.resolutionWord,
+		"date":       w.dateWord,
 		"trim":       trim,
 		"lines":      lines,
 	}

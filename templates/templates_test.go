@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+	_ "time/tzdata" // Europe/Amsterdam without the system's zone files
 	"unicode/utf8"
 
 	"postdesk/parser"
@@ -18,6 +20,39 @@ const goldenDir = "../testdata/golden/templates"
 
 // hostile is customer input that must arrive escaped in HTML.
 const hostile = `<script>alert(1)</script> & "x"`
+
+// amsterdam is the desk's location in the samples.
+var amsterdam = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// opensAt and closeAt are the samples' OpensAt and CloseAt: a Monday
+// morning and a Thursday afternoon in Amsterdam.
+var (
+	opensAt = time.Date(2026, 11, 23, 8, 0, 0, 0, amsterdam)
+	closeAt = time.Date(2026, 12, 10, 17, 30, 0, 0, amsterdam)
+)
+
+// opensAtWords and closeAtWords are opensAt and closeAt as each language
+// writes them.
+var (
+	opensAtWords = map[string]string{
+		"en": "Monday 23 November 2026, 08:00 (Europe/Amsterdam)",
+		"de": "Montag, 23. November 2026, 08:00 Uhr (Europe/Amsterdam)",
+		"it": "lunedì 23 novembre 2026, 08:00 (Europe/Amsterdam)",
+		"nl": "maandag 23 november 2026, 08:00 (Europe/Amsterdam)",
+	}
+	closeAtWords = map[string]string{
+		"en": "Thursday 10 December 2026, 17:30 (Europe/Amsterdam)",
+		"de": "Donnerstag, 10. Dezember 2026, 17:30 Uhr (Europe/Amsterdam)",
+		"it": "giovedì 10 dicembre 2026, 17:30 (Europe/Amsterdam)",
+		"nl": "donderdag 10 december 2026, 17:30 (Europe/Amsterdam)",
+	}
+)
 
 func loadSet(t *testing.T) *Set {
 	t.Helper()
@@ -51,9 +86,12 @@ func sample(kind string) Data {
 		d.Text = "Hello Anna,\n\nplease send us the consignment numbers.\n" + hostile + "\n\nRegards,\nBen"
 	case KindStatus:
 		d.OldStatus, d.Status, d.Reason = "in_progress", "waiting_customer", "we need the consignment numbers"
-	case KindResolved:
+	case KindResolved, KindReminder:
 		d.Status, d.Resolution, d.Reason, d.AutoCloseDays = "resolved", "fixed", "printer driver updated", 30
 		d.Text = "The label printer driver was updated.\n" + hostile
+		if kind == KindReminder {
+			d.CloseAt = closeAt
+		}
 	case KindEscalation:
 		d.Escalated, d.Reason, d.Author, d.RecipientName, d.Staff = true, "all orders are affected", "anna@client.example", "Carla Manager", true
 	case KindTranscript:
@@ -62,16 +100,41 @@ func sample(kind string) Data {
 	return d
 }
 
+// goldenCase is one golden pair, LANG/NAME.txt and LANG/NAME.html: kind
+// rendered with d.
+type goldenCase struct {
+	name, kind string
+	d          Data
+}
+
+// goldenCases are every kind with its sample, and the variants showing what
+// only some notices say: the mail that arrived outside office hours, the
+// urgent ticket for the agent on call, the resolved ticket's closing date.
+func goldenCases() []goldenCase {
+	var cs []goldenCase
+	for _, kind := range Kinds {
+		cs = append(cs, goldenCase{kind, kind, sample(kind)})
+	}
+	afterHours := sample(KindAck)
+	afterHours.OpensAt = opensAt
+	urgent := sample(KindOpened)
+	urgent.Urgent = true
+	closing := sample(KindResolved)
+	closing.CloseAt = closeAt
+	return append(cs, goldenCase{"ack-after-hours", KindAck, afterHours}, goldenCase{"opened-urgent", KindOpened, urgent},
+		goldenCase{"resolved-close-at", KindResolved, closing})
+}
+
 func TestGolden(t *testing.T) {
 	s := loadSet(t)
 	for _, lang := range Languages {
-		for _, kind := range Kinds {
-			r, err := s.Render(kind, lang, sample(kind))
+		for _, c := range goldenCases() {
+			r, err := s.Render(c.kind, lang, c.d)
 			if err != nil {
-				t.Fatalf("Render(%s, %s): %v", kind, lang, err)
+				t.Fatalf("Render(%s, %s): %v", c.name, lang, err)
 			}
 			for ext, got := range map[string]string{".txt": r.Text, ".html": r.HTML} {
-				path := filepath.Join(goldenDir, lang, kind+ext)
+				path := filepath.Join(goldenDir, lang, c.name+ext)
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 						t.Fatal(err)
@@ -93,8 +156,9 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// everyVariant is sample data of every kind and both audiences, and the
-// same with only the fields every notice has.
+// everyVariant is sample data of every kind and both audiences, the same
+// with OpensAt, CloseAt and Urgent set, and the same with only the fields
+// every notice has.
 func everyVariant(kind string) map[string]Data {
 	full := sample(kind)
 	sparse := Data{Ref: "TKT-1", Summary: hostile, Severity: 3, Requester: "anna@client.example", Status: "new",
@@ -104,6 +168,9 @@ func everyVariant(kind string) map[string]Data {
 		full.Staff, sparse.Staff = staff, staff
 		name := map[bool]string{false: "customer", true: "staff"}[staff]
 		v["full "+name], v["sparse "+name] = full, sparse
+		timed := full
+		timed.OpensAt, timed.CloseAt, timed.Urgent = opensAt, closeAt, true
+		v["timed "+name] = timed
 	}
 	return v
 }
@@ -190,26 +257,33 @@ func TestStaffOnlyDetails(t *testing.T) {
 }
 
 // TestTextLineLength: with short values, no line of a text body is longer
-// than 76 characters.
+// than 76 characters, also with the longest dates in a European zone.
 func TestTextLineLength(t *testing.T) {
 	s := loadSet(t)
+	dates := []time.Time{{}, // no time-driven field set
+		time.Date(2026, 9, 30, 17, 30, 0, 0, amsterdam), // Wednesday, mercoledì, woensdag
+		time.Date(2026, 9, 24, 17, 30, 0, 0, amsterdam), // Donnerstag, giovedì, donderdag
+	}
 	for _, lang := range Languages {
 		for _, kind := range Kinds {
 			for _, staff := range []bool{false, true} {
 				for _, status := range []string{"new", "waiting_customer", "resolved", "closed", "cancelled"} {
-					d := Data{Ref: "TKT-1", Summary: "Short", Client: "Acme", Severity: 1, Priority: "high",
-						Department: "IT", Requester: "a@b.example", Assignee: "c@d.example", Status: status,
-						OldStatus: "in_progress", Resolution: "quote_required", Escalated: true, RecipientName: "Anna",
-						Staff: staff, DeskName: "Support", DeskAddress: "s@d.example", ReplyMarker: parser.ReplyMarker,
-						Text: "Text", Author: "Ben", Reason: "Why", AutoCloseDays: 30}
-					r, err := s.Render(kind, lang, d)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, l := range strings.Split(r.Text, "\n") {
-						if utf8.RuneCountInString(l) > 76 {
-							t.Errorf("%s/%s (staff %v, %s): line of %d characters: %q",
-								lang, kind, staff, status, utf8.RuneCountInString(l), l)
+					for _, date := range dates {
+						d := Data{Ref: "TKT-1", Summary: "Short", Client: "Acme", Severity: 1, Priority: "high",
+							Department: "IT", Requester: "a@b.example", Assignee: "c@d.example", Status: status,
+							OldStatus: "in_progress", Resolution: "quote_required", Escalated: true, RecipientName: "Anna",
+							Staff: staff, DeskName: "Support", DeskAddress: "s@d.example", ReplyMarker: parser.ReplyMarker,
+							Text: "Text", Author: "Ben", Reason: "Why", AutoCloseDays: 30,
+							OpensAt: date, CloseAt: date, Urgent: !date.IsZero()}
+						r, err := s.Render(kind, lang, d)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, l := range strings.Split(r.Text, "\n") {
+							if utf8.RuneCountInString(l) > 76 {
+								t.Errorf("%s/%s (staff %v, %s, %v): line of %d characters: %q",
+									lang, kind, staff, status, date, utf8.RuneCountInString(l), l)
+							}
 						}
 					}
 				}
@@ -240,13 +314,166 @@ func TestResolvedSaysHowToAnswer(t *testing.T) {
 				}
 			}
 		}
-		d.AutoCloseDays = 0
+		d.CloseAt = closeAt // says when instead of after how many days
 		r, err := s.Render(KindResolved, lang, d)
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, want := range []string{closing[lang][2], closeAtWords[lang]} {
+			if !strings.Contains(r.Text, want) || !strings.Contains(r.HTML, want) {
+				t.Errorf("%s with CloseAt: text or HTML does not say %q:\n%s", lang, want, r.Text)
+			}
+		}
+		if c := closing[lang][1]; strings.Contains(r.Text, c) || strings.Contains(r.HTML, c) {
+			t.Errorf("%s with CloseAt: the mail still says %q:\n%s", lang, c, r.Text)
+		}
+		d.CloseAt, d.AutoCloseDays = time.Time{}, 0
+		if r, err = s.Render(KindResolved, lang, d); err != nil {
+			t.Fatal(err)
+		}
 		if c := closing[lang][2]; strings.Contains(r.Text, c) || strings.Contains(r.HTML, c) {
 			t.Errorf("%s: with AutoCloseDays 0 the mail still says %q:\n%s", lang, c, r.Text)
+		}
+	}
+}
+
+// closesBy is what only the sentence on when a ticket closes by itself
+// says, in each language.
+var closesBy = map[string]string{"en": "close by itself", "de": "automatisch geschlossen",
+	"it": "chiuso automaticamente", "nl": "automatisch gesloten"}
+
+func TestReminderSaysWhenAndHow(t *testing.T) {
+	s := loadSet(t)
+	for _, lang := range Languages {
+		d := sample(KindReminder)
+		r, err := s.Render(KindReminder, lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"#resolved", "#retest failed", closesBy[lang], closeAtWords[lang]} {
+			if !strings.Contains(r.Text, want) || !strings.Contains(r.HTML, want) {
+				t.Errorf("%s: text or HTML does not say %q:\n%s", lang, want, r.Text)
+			}
+		}
+		d.Staff = true // agents or a manager among the participants
+		if r, err = s.Render(KindReminder, lang, d); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, closeAtWords[lang]) || !strings.Contains(r.HTML, closeAtWords[lang]) {
+			t.Errorf("%s, staff: text or HTML does not say when the ticket closes:\n%s", lang, r.Text)
+		}
+		d.Staff, d.CloseAt = false, time.Time{}
+		if r, err = s.Render(KindReminder, lang, d); err != nil {
+			t.Fatal(err)
+		}
+		if c := closesBy[lang]; strings.Contains(r.Text, c) || strings.Contains(r.HTML, c) {
+			t.Errorf("%s: without CloseAt the reminder still says %q:\n%s", lang, c, r.Text)
+		}
+	}
+}
+
+func TestAckAfterHours(t *testing.T) {
+	s := loadSet(t)
+	outside := map[string]string{"en": "outside our office hours", "de": "außerhalb unserer Geschäftszeiten",
+		"it": "fuori dal nostro orario d'ufficio", "nl": "buiten onze kantooruren"}
+	for _, lang := range Languages {
+		for _, staff := range []bool{false, true} {
+			d := sample(KindAck)
+			d.Staff = staff
+			r, err := s.Render(KindAck, lang, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			html := strings.ReplaceAll(r.HTML, "&#39;", "'")
+			if strings.Contains(r.Text, outside[lang]) || strings.Contains(html, outside[lang]) {
+				t.Errorf("%s: without OpensAt the ack says %q:\n%s", lang, outside[lang], r.Text)
+			}
+			d.OpensAt = opensAt
+			if r, err = s.Render(KindAck, lang, d); err != nil {
+				t.Fatal(err)
+			}
+			html = strings.ReplaceAll(r.HTML, "&#39;", "'")
+			for _, want := range []string{outside[lang], opensAtWords[lang]} {
+				if strings.Count(r.Text, want) != 1 || strings.Count(html, want) != 1 {
+					t.Errorf("%s (staff %v) with OpensAt: text or HTML does not say %q once:\n%s", lang, staff, want, r.Text)
+				}
+			}
+		}
+	}
+}
+
+func TestOpenedUrgent(t *testing.T) {
+	s := loadSet(t)
+	line := map[string]string{
+		"en": "URGENT, outside office hours: you are on call for this ticket.",
+		"de": "DRINGEND, außerhalb der Geschäftszeiten: Ihre Rufbereitschaft ist gefragt.",
+		"it": "URGENTE, fuori dall'orario d'ufficio: Lei è reperibile per questo ticket.",
+		"nl": "SPOED, buiten kantooruren: u hebt bereikbaarheidsdienst voor dit ticket.",
+	}
+	for _, lang := range Languages {
+		d := sample(KindOpened)
+		r, err := s.Render(KindOpened, lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		word, _, _ := strings.Cut(line[lang], ",")
+		if strings.Contains(r.Text, word) || strings.Contains(r.HTML, word) {
+			t.Errorf("%s: a ticket that is not urgent is called %q:\n%s", lang, word, r.Text)
+		}
+		d.Urgent = true
+		if r, err = s.Render(KindOpened, lang, d); err != nil {
+			t.Fatal(err)
+		}
+		if want := parser.ReplyMarker + "\n\n" + line[lang] + "\n\n"; !strings.HasPrefix(r.Text, want) {
+			t.Errorf("%s: the urgent notice's text does not start with %q:\n%s", lang, want, r.Text)
+		}
+		head, tail, _ := strings.Cut(line[lang], ": ")
+		html := strings.ReplaceAll(r.HTML, "&#39;", "'")
+		if want := head + ":</strong> " + tail; !strings.Contains(html, want) ||
+			strings.Index(html, want) > strings.Index(html, "<p style=\"margin: 0 0 12px 0;\">") {
+			t.Errorf("%s: the urgent notice's HTML does not start with %q:\n%s", lang, want, r.HTML)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	sunday := time.Date(2026, 3, 1, 9, 5, 0, 0, amsterdam)
+	tests := []struct {
+		lang string
+		t    time.Time
+		want string
+	}{
+		{"en", opensAt, "Monday 23 November 2026, 08:00 (Europe/Amsterdam)"},
+		{"de", opensAt, "Montag, 23. November 2026, 08:00 Uhr (Europe/Amsterdam)"},
+		{"it", opensAt, "lunedì 23 novembre 2026, 08:00 (Europe/Amsterdam)"},
+		{"nl", opensAt, "maandag 23 november 2026, 08:00 (Europe/Amsterdam)"},
+		{"en", sunday, "Sunday 1 March 2026, 09:05 (Europe/Amsterdam)"},
+		{"de", sunday, "Sonntag, 1. März 2026, 09:05 Uhr (Europe/Amsterdam)"},
+		{"it", sunday, "domenica 1 marzo 2026, 09:05 (Europe/Amsterdam)"},
+		{"nl", sunday, "zondag 1 maart 2026, 09:05 (Europe/Amsterdam)"},
+		// in its own location, not converted: 08:00 in Amsterdam is 07:00 UTC
+		{"en", opensAt.UTC(), "Monday 23 November 2026, 07:00 (UTC)"},
+		{"en", time.Date(2026, 12, 31, 23, 59, 0, 0, time.FixedZone("CET", 3600)), "Thursday 31 December 2026, 23:59 (CET)"},
+		{"en", time.Date(2026, 1, 2, 10, 0, 0, 0, time.FixedZone("", 5400)), "Friday 2 January 2026, 10:00 (UTC+01:30)"},
+		{"fr", opensAt, "Monday 23 November 2026, 08:00 (Europe/Amsterdam)"}, // English for others
+	}
+	for _, tc := range tests {
+		if got := wordsOf(tc.lang).dateWord(tc.t); got != tc.want {
+			t.Errorf("%s date %v = %q, want %q", tc.lang, tc.t, got, tc.want)
+		}
+	}
+	for _, lang := range Languages {
+		if got := words[lang].dateWord(time.Time{}); got != "" {
+			t.Errorf("%s date of the zero time = %q, want \"\"", lang, got)
+		}
+		if got := words[lang].dateWord(opensAt.Local()); strings.Contains(got, "Local") {
+			t.Errorf("%s date in time.Local = %q, names no zone", lang, got)
+		}
+		w := words[lang]
+		for i, n := range append(w.weekdays[:], w.months[:]...) {
+			if n == "" {
+				t.Errorf("%s: name %d of the date table is empty", lang, i)
+			}
 		}
 	}
 }

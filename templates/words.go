@@ -1,6 +1,13 @@
 package templates
 
-// langWords are one language's words for the ticket states and resolutions.
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// langWords are one language's words for the ticket states and resolutions,
+// and how it writes a date.
 type langWords struct {
 	// status is the state as a customer reads it.
 	status map[string]string
@@ -8,6 +15,14 @@ type langWords struct {
 	// would mislead them ("waiting for your answer").
 	staffStatus map[string]string
 	resolution  map[string]string
+	// weekdays are the names of the days, Sunday first (time.Weekday's
+	// order); months those of the months, January first.
+	weekdays [7]string
+	months   [12]string
+	// dateFormat is the fmt format of a date and time, its arguments the
+	// weekday's name (1), the day (2), the month's name (3), the year (4),
+	// the time "15:04" (5) and the zone's name (6).
+	dateFormat string
 }
 
 // words are the words of every language of Languages.
@@ -25,6 +40,10 @@ var words = map[string]*langWords{
 			"project_manager": "handed to the project manager", "moved_department": "moved to another department",
 			"duplicate": "duplicate of another ticket", "cancelled": "cancelled",
 		},
+		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		months: [12]string{"January", "February", "March", "April", "May", "June",
+			"July", "August", "September", "October", "November", "December"},
+		dateFormat: "%[1]s %[2]d %[3]s %[4]d, %[5]s (%[6]s)",
 	},
 	"de": {
 		status: map[string]string{
@@ -39,6 +58,10 @@ var words = map[string]*langWords{
 			"project_manager": "an den Projektleiter übergeben", "moved_department": "an eine andere Abteilung übergeben",
 			"duplicate": "Duplikat eines anderen Tickets", "cancelled": "storniert",
 		},
+		weekdays: [7]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
+		months: [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni",
+			"Juli", "August", "September", "Oktober", "November", "Dezember"},
+		dateFormat: "%[1]s, %[2]d. %[3]s %[4]d, %[5]s Uhr (%[6]s)",
 	},
 	"it": {
 		status: map[string]string{
@@ -53,6 +76,10 @@ var words = map[string]*langWords{
 			"project_manager": "assegnato al capo progetto", "moved_department": "assegnato a un altro reparto",
 			"duplicate": "duplicato di un altro ticket", "cancelled": "annullato",
 		},
+		weekdays: [7]string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"},
+		months: [12]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+			"luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
+		dateFormat: "%[1]s %[2]d %[3]s %[4]d, %[5]s (%[6]s)",
 	},
 	"nl": {
 		status: map[string]string{
@@ -67,6 +94,10 @@ var words = map[string]*langWords{
 			"project_manager": "overgedragen aan de projectleider", "moved_department": "doorgezet naar een andere afdeling",
 			"duplicate": "duplicaat van een ander ticket", "cancelled": "geannuleerd",
 		},
+		weekdays: [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"},
+		months: [12]string{"januari", "februari", "maart", "april", "mei", "juni",
+			"juli", "augustus", "september", "oktober", "november", "december"},
+		dateFormat: "%[1]s %[2]d %[3]s %[4]d, %[5]s (%[6]s)",
 	},
 }
 
@@ -100,4 +131,29 @@ func (w *langWords) resolutionWord(key string) string {
 		return s
 	}
 	return key
+}
+
+// dateWord is the template function date: t in its own location as a
+// full local date and time with the zone's name, "Monday 23 November 2026,
+// 08:00 (Europe/Amsterdam)"; "" for the zero time.
+func (w *langWords) dateWord(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf(w.dateFormat, w.weekdays[t.Weekday()], t.Day(), w.months[t.Month()-1], t.Year(),
+		t.Format("15:04"), zoneName(t))
+}
+
+// zoneName names t's zone for a reader: its location's name
+// ("Europe/Amsterdam"); for time.Local, whose name says nothing to a
+// reader, or an unnamed zone, the zone's abbreviation ("CET"), else its
+// offset ("UTC+01:00").
+func zoneName(t time.Time) string {
+	if name := t.Location().String(); name != "" && name != "Local" {
+		return name
+	}
+	if abbr, _ := t.Zone(); abbr != "" && !strings.ContainsAny(abbr[:1], "+-") {
+		return abbr
+	}
+	return "UTC" + t.Format("-07:00")
 }

@@ -12,8 +12,10 @@ type Target struct {
 	// Severity and Priority select the tickets (0 and "" match any).
 	Severity int
 	Priority string
-	// Resolution is the time to resolve; 0 means no target.
-	Resolution time.Duration
+	// FirstResponse is the time until an agent first acts on the ticket
+	// (answers, or changes it); Resolution the time to resolve. 0 means no
+	// target.
+	FirstResponse, Resolution time.Duration
 	// Business counts only the calendar's working time.
 	Business bool
 }
@@ -22,7 +24,7 @@ type Target struct {
 func TargetFor(targets []Target, t Ticket) (Target, bool) {
 	for _, tg := range targets {
 		if (tg.Severity == 0 || tg.Severity == t.Severity) && (tg.Priority == "" || tg.Priority == t.Priority) &&
-			tg.Resolution > 0 {
+			(tg.Resolution > 0 || tg.FirstResponse > 0) {
 			return tg, true
 		}
 	}
@@ -46,19 +48,48 @@ type SLA struct {
 	// Remaining is Target.Resolution less Used; negative once breached.
 	Remaining time.Duration
 	// DueAt is when the target is reached if the clock keeps running; zero
-	// while paused or done.
+	// while paused or done, or without a resolution target.
 	DueAt  time.Time
 	Paused bool
 	Done   bool
+	// FirstResponseDue is when the first response is due (zero without a
+	// first-response target); RespondedAt when it came (zero: not yet).
+	FirstResponseDue, RespondedAt time.Time
 }
 
-// Breached reports whether the target was missed.
-func (s SLA) Breached() bool { return s.Remaining < 0 || (s.Remaining == 0 && !s.Done) }
+// ResponseLate reports whether the first response is missing past its due
+// time at now, or came after it.
+func (s SLA) ResponseLate(now time.Time) bool {
+	if s.FirstResponseDue.IsZero() {
+		return false
+	}
+	if s.RespondedAt.IsZero() {
+		return !now.Before(s.FirstResponseDue)
+	}
+	return s.RespondedAt.After(s.FirstResponseDue)
+}
+
+// FirstResponse is when staff first acted on the ticket whose history is
+// events: the first event by an actor isStaff names; zero when none did.
+func FirstResponse(events []Event, isStaff func(string) bool) time.Time {
+	for _, e := range events {
+		if e.Type != EventCreated && isStaff(e.Actor) {
+			return e.At
+		}
+	}
+	return time.Time{}
+}
+
+// Breached reports whether the resolution target was missed.
+func (s SLA) Breached() bool {
+	return s.Target.Resolution > 0 && (s.Remaining < 0 || (s.Remaining == 0 && !s.Done))
+}
 
 // MeasureSLA measures t against target at now. The ticket's state over time
-// is read from its events (created, then each change of state); the clock
-// runs from creation, pauses while Paused and stops when Done.
-func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now time.Time) SLA {
+// is read from its events (created, then each change of state); the
+// resolution clock runs from creation, pauses while Paused and stops when
+// Done. respondedAt is when staff first acted (FirstResponse).
+func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now, respondedAt time.Time) SLA {
 	count := func(a, b time.Time) time.Duration {
 		if !b.After(a) {
 			return 0
@@ -68,7 +99,13 @@ func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now time.
 		}
 		return b.Sub(a)
 	}
-	s := SLA{Target: target}
+	s := SLA{Target: target, RespondedAt: respondedAt}
+	if target.FirstResponse > 0 {
+		s.FirstResponseDue = t.CreatedAt.Add(target.FirstResponse)
+		if target.Business {
+			s.FirstResponseDue = cal.Add(t.CreatedAt, target.FirstResponse)
+		}
+	}
 	state, since := StatusNew, t.CreatedAt
 	for _, e := range events {
 		if e.To == "" || e.To == e.From || e.At.After(now) {
@@ -88,7 +125,7 @@ func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now time.
 		s.Used += count(since, now)
 	}
 	s.Remaining = target.Resolution - s.Used
-	if !s.Paused && !s.Done {
+	if target.Resolution > 0 && !s.Paused && !s.Done {
 		s.DueAt = now.Add(s.Remaining)
 		if target.Business && s.Remaining > 0 {
 			s.DueAt = cal.Add(now, s.Remaining)
@@ -101,7 +138,7 @@ func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now time.
 // the moment a warning at f is due. Zero while paused or done; a moment in
 // the past when it has passed.
 func (s SLA) At(f float64, cal Calendar, now time.Time) time.Time {
-	if s.Paused || s.Done {
+	if s.Paused || s.Done || s.Target.Resolution == 0 {
 		return time.Time{}
 	}
 	left := time.Duration(float64(s.Target.Resolution)*f) - s.Used
@@ -119,6 +156,8 @@ func (s SLA) At(f float64, cal Calendar, now time.Time) time.Time {
 func (s SLA) Describe(loc *time.Location) string {
 	left := s.Remaining.Round(time.Minute)
 	switch {
+	case s.Target.Resolution == 0:
+		return "no resolution target"
 	case s.Done && s.Remaining < 0:
 		return fmt.Sprintf("done, %s over the target", (-left).String())
 	case s.Done:
@@ -129,4 +168,44 @@ func (s SLA) Describe(loc *time.Location) string {
 		return fmt.Sprintf("breached by %s", (-left).String())
 	}
 	return fmt.Sprintf("due %s (%s left)", s.DueAt.In(loc).Format("2006-01-02 15:04 MST"), left)
+}
+
+// SLAView is where a ticket stands against its target, as `tickets --json`
+// and `show --json` print it (a contract: keys are only added).
+type SLAView struct {
+	// Resolution and FirstResponse are the targets ("4h0m0s"; "" for none).
+	Resolution    string `json:"resolution,omitempty"`
+	FirstResponse string `json:"first_response,omitempty"`
+	// Business is true when the targets count working time only.
+	Business bool `json:"business"`
+	// Remaining is the resolution time left ("3h20m0s", negative once
+	// breached), also in whole seconds.
+	Remaining        string `json:"remaining,omitempty"`
+	RemainingSeconds int64  `json:"remaining_seconds"`
+	Paused           bool   `json:"paused"`
+	Breached         bool   `json:"breached"`
+	// FirstResponseDue and RespondedAt are null when there is no
+	// first-response target, or no response yet.
+	FirstResponseDue *time.Time `json:"first_response_due"`
+	RespondedAt      *time.Time `json:"responded_at"`
+	ResponseLate     bool       `json:"response_late"`
+}
+
+// View is s as SLAView, at now.
+func (s SLA) View(now time.Time) *SLAView {
+	v := &SLAView{Business: s.Target.Business, Paused: s.Paused, Breached: s.Breached(), ResponseLate: s.ResponseLate(now)}
+	if s.Target.Resolution > 0 {
+		v.Resolution, v.Remaining = s.Target.Resolution.String(), s.Remaining.Round(time.Second).String()
+		v.RemainingSeconds = int64(s.Remaining / time.Second)
+	}
+	if s.Target.FirstResponse > 0 {
+		v.FirstResponse = s.Target.FirstResponse.String()
+		due := s.FirstResponseDue.UTC()
+		v.FirstResponseDue = &due
+	}
+	if !s.RespondedAt.IsZero() {
+		at := s.RespondedAt.UTC()
+		v.RespondedAt = &at
+	}
+	return v
 }

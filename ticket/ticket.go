@@ -74,8 +74,13 @@ type Ticket struct {
 	Category   string    `json:"category"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
-	Messages   []Message `json:"messages,omitempty"`
-	Events     []Event   `json:"events,omitempty"`
+	// DueAt is when the ticket's resolution target falls due, null without
+	// a target, while the clock is paused, or once the ticket is done; SLA
+	// says where it stands. Both are computed when the ticket is shown.
+	DueAt    *time.Time `json:"due_at"`
+	SLA      *SLAView   `json:"sla,omitempty"`
+	Messages []Message  `json:"messages,omitempty"`
+	Events   []Event    `json:"events,omitempty"`
 }
 
 // Message is one mail on a ticket, inbound or outbound.

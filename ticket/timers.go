@@ -28,11 +28,12 @@ type TimerKind string
 
 // The timers.
 const (
-	TimerSLAWarning TimerKind = "sla_warning" // escalate: the target is nearly used
-	TimerSLABreach  TimerKind = "sla_breach"  // escalate: the target is missed
-	TimerUnresolved TimerKind = "unresolved"  // escalate: not resolved after N business days
-	TimerRemind     TimerKind = "remind"      // tell the customer the ticket will close
-	TimerAutoClose  TimerKind = "auto_close"  // close with no_response
+	TimerSLAWarning TimerKind = "sla_warning"           // escalate: the target is nearly used
+	TimerSLABreach  TimerKind = "sla_breach"            // escalate: the resolution target is missed
+	TimerLateReply  TimerKind = "first_response_breach" // escalate: no first response in time
+	TimerUnresolved TimerKind = "unresolved"            // escalate: not resolved after N business days
+	TimerRemind     TimerKind = "remind"                // tell the customer the ticket will close
+	TimerAutoClose  TimerKind = "auto_close"            // close with no_response
 )
 
 // Timer is one time-driven action on a ticket. Key is unique among the
@@ -45,16 +46,19 @@ type Timer struct {
 	At   time.Time
 }
 
-// Timers are the actions rules r set on ticket t (whose history is events)
-// as of now, due or not, in no particular order. The caller fires those due
-// whose key has not fired yet.
-func Timers(t Ticket, events []Event, r TimeRules, cal Calendar, now time.Time) []Timer {
+// Timers are the actions rules r set on ticket t (whose history is events,
+// first acted on by staff at respondedAt) as of now, due or not, in no
+// particular order. The caller fires those due whose key has not fired yet.
+func Timers(t Ticket, events []Event, r TimeRules, cal Calendar, now, respondedAt time.Time) []Timer {
 	var out []Timer
 	if Done(t.Status) {
 		return nil
 	}
 	if target, ok := TargetFor(r.Targets, t); ok {
-		s := MeasureSLA(t, events, target, cal, now)
+		s := MeasureSLA(t, events, target, cal, now, respondedAt)
+		if r.EscalateOnBreach && !s.FirstResponseDue.IsZero() && respondedAt.IsZero() {
+			out = append(out, Timer{Kind: TimerLateReply, Key: string(TimerLateReply), At: s.FirstResponseDue})
+		}
 		if r.WarnAt > 0 && r.WarnAt < 1 {
 			if at := s.At(r.WarnAt, cal, now); !at.IsZero() {
 				out = append(out, Timer{Kind: TimerSLAWarning, Key: string(TimerSLAWarning), At: at})

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // calendars name IANA zones; the binary carries them
 
 	"postdesk/gateway"
 	"postdesk/store"
@@ -133,13 +134,16 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		fmt.Fprintln(stdout, out.Ref)
 		return nil
 	case "tickets":
-		status := fs.String("status", "", "only tickets in `STATUS` (new, in_progress, closed, …)")
-		asJSON := fs.Bool("json", false, "print JSON")
+		var q gateway.TicketQuery
+		fs.StringVar(&q.Status, "status", "", "only tickets in `STATUS` (new, in_progress, closed, …)")
+		fs.BoolVar(&q.Breached, "breached", false, "only tickets past their SLA target")
+		fs.DurationVar(&q.DueWithin, "due-within", 0, "only tickets whose SLA target falls due within `DURATION` (e.g. 2h)")
+		fs.BoolVar(&q.JSON, "json", false, "print JSON")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
 		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
-			return gateway.WriteTickets(ctx, stdout, st, *status, *asJSON)
+			return gateway.WriteTickets(ctx, stdout, st, cfg, deps(), q)
 		})
 	case "show":
 		asJSON := fs.Bool("json", false, "print JSON")
@@ -155,7 +159,7 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 			return fmt.Errorf("show takes one reference, like TKT-12")
 		}
 		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
-			return gateway.WriteTicket(ctx, stdout, st, cfg, ref, *asJSON)
+			return gateway.WriteTicket(ctx, stdout, st, cfg, deps(), ref, *asJSON)
 		})
 	case "outbox":
 		all := fs.Bool("all", false, "list sent mail too")
