@@ -68,7 +68,7 @@ func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, cfg Config,
 		due := "-"
 		switch {
 		case t.SLA != nil && t.SLA.Breached:
-			due = "breached " + strings.TrimPrefix(t.SLA.Remaining, "-") + " ago"
+			due = "breached, over by " + strings.TrimPrefix(t.SLA.Remaining, "-")
 		case t.SLA != nil && t.SLA.Paused:
 			due = "paused"
 		case t.DueAt != nil:

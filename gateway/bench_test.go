@@ -1,9 +1,11 @@
 package gateway
 
 import (
+	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // BenchmarkSMTPDelivery measures whole deliveries: SMTP over loopback, parse,
@@ -32,4 +34,31 @@ func BenchmarkSMTPDelivery(b *testing.B) {
 	})
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mails/s")
+}
+
+// BenchmarkTimerPass measures one pass of the timer loop over 1000 open
+// tickets with an SLA target (each pass reads every open ticket and its
+// history):
+//
+//	go test ./gateway -run '^$' -bench TimerPass -benchtime 20x
+func BenchmarkTimerPass(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Desk.Domain = "desk.example"
+	cfg.Database.Path = b.TempDir() + "/bench.db"
+	cfg.SLA.Targets = []TargetConfig{{Resolution: 48 * time.Hour}}
+	cfg.Escalation = []EscalationRule{{Trigger: TriggerSLABreach}, {Trigger: TriggerSLAWarning, Fraction: 0.75}}
+	d := startDesk(b, cfg, false)
+	for i := range 1000 {
+		raw := crlf(fmt.Sprintf("From: user%d@client.example\nTo: support@desk.example\n"+
+			"Subject: issue %d\nMessage-ID: <timer%d@client.example>\n\ntext\n", i, i, i))
+		if _, err := send(b, d.Addr(), "x@client.example", []string{"support@desk.example"}, raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, _, err := d.timers.RunOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

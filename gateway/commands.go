@@ -23,9 +23,9 @@ type effects struct {
 	linked []string
 	// participants is true when the commands changed the participants.
 	participants bool
-	// escalation is the trigger of an escalation at opening (atOpening),
-	// whose rule says whom it tells; "" for none or a customer's #escalate.
-	escalation string
+	// escalations are the triggers of escalations at opening (atOpening),
+	// whose rules say whom they tell; none for a customer's #escalate.
+	escalations []string
 	// opensAt is when a new ticket that arrived outside office hours will
 	// be handled; onCall asks to tell the on-call agents of an urgent one.
 	opensAt time.Time

@@ -105,8 +105,13 @@ func (c Config) validateTime(bad func(key, format string, args ...any)) {
 		bad("sla.remind_days", "%d must be 0 or less than sla.auto_close_days (%d)", c.SLA.RemindDays, c.SLA.AutoCloseDays)
 	}
 	triggers := []string{TriggerSeverity, TriggerSLAWarning, TriggerSLABreach, TriggerRepeated, TriggerUnresolved}
+	once := map[string]bool{}
 	for i, r := range c.Escalation {
 		key := fmt.Sprintf("escalation[%d]", i)
+		if once[r.Trigger] {
+			bad(key+".trigger", "%q is given twice; give each trigger once", r.Trigger)
+		}
+		once[r.Trigger] = true
 		switch r.Trigger {
 		case TriggerSeverity:
 			if len(r.Severities) == 0 {
@@ -132,6 +137,19 @@ func (c Config) validateTime(bad func(key, format string, args ...any)) {
 			if !slices.Contains(ticket.Audiences, a) {
 				bad(key+".tell", "%q is not one of %v", a, ticket.Audiences)
 			}
+		}
+	}
+	for i, t := range c.SLA.Targets {
+		if len(c.Desk.Priorities) > 0 && t.Priority != "" && !slices.Contains(c.Desk.Priorities, t.Priority) {
+			bad(fmt.Sprintf("sla.targets[%d].priority", i), "%q is not one of desk.priorities %v", t.Priority, c.Desk.Priorities)
+		}
+		if t.Severity < 0 || t.Severity > c.Desk.MaxSeverity {
+			bad(fmt.Sprintf("sla.targets[%d].severity", i), "%d must be 0 (any) or 1 to desk.max_severity (%d)", t.Severity, c.Desk.MaxSeverity)
+		}
+	}
+	for _, pr := range c.OfficeHours.UrgentPriorities {
+		if len(c.Desk.Priorities) > 0 && !slices.Contains(c.Desk.Priorities, pr) {
+			bad("office_hours.urgent_priorities", "%q is not one of desk.priorities %v", pr, c.Desk.Priorities)
 		}
 	}
 	for _, a := range c.OfficeHours.OnCall {
@@ -214,12 +232,25 @@ func (c Config) escalationRule(trigger string) (EscalationRule, bool) {
 	return EscalationRule{}, false
 }
 
-// escalationMatrix is the matrix an escalation by rule tells: the rule's
-// own audiences, else notify.escalated.
-func (c Config) escalationMatrix(trigger string) ticket.Matrix {
+// escalationMatrix is the matrix escalations by the rules of triggers tell:
+// the union of the rules' own audiences, with notify.escalated for a rule
+// that names none (or a trigger no rule has, as a customer's #escalate).
+func (c Config) escalationMatrix(triggers []string) ticket.Matrix {
 	m := c.Notify.Matrix()
-	if r, ok := c.escalationRule(trigger); ok && len(r.Tell) > 0 {
-		m[ticket.NotifyEscalated] = r.Tell
+	var tell []ticket.Audience
+	for _, tr := range triggers {
+		own := c.Notify.Escalated
+		if r, ok := c.escalationRule(tr); ok && len(r.Tell) > 0 {
+			own = r.Tell
+		}
+		for _, a := range own {
+			if !slices.Contains(tell, a) {
+				tell = append(tell, a)
+			}
+		}
+	}
+	if len(triggers) > 0 {
+		m[ticket.NotifyEscalated] = tell
 	}
 	return m
 }

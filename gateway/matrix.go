@@ -95,8 +95,8 @@ func (p *Pipeline) queueAll(tx *store.Tx, created bool, dec ticket.Decision, eff
 		list = append(list, changeNotices(m, people, p.desk, dec, answered, f.in.From)...)
 	} else if ch := ticket.ChangesOf(dec.Events); ch.Escalated {
 		em := m
-		if eff.escalation != "" {
-			em = p.cfg.escalationMatrix(eff.escalation)
+		if len(eff.escalations) > 0 {
+			em = p.cfg.escalationMatrix(eff.escalations)
 		}
 		list = append(list, escalationNotices(em, people, p.desk, ch, f.in.From)...)
 	}

@@ -21,9 +21,7 @@ func (p *Pipeline) atOpening(tx *store.Tx, dec *ticket.Decision, eff *effects, n
 	escalate := func(trigger, reason string) {
 		esc := ticket.Escalate(*t, "postdesk", reason, now)
 		dec.Ticket, dec.Events = esc.Ticket, append(dec.Events, esc.Events...)
-		if eff.escalation == "" {
-			eff.escalation = trigger
-		}
+		eff.escalations = append(eff.escalations, trigger)
 	}
 	if r, ok := p.cfg.escalationRule(TriggerSeverity); ok && slices.Contains(r.Severities, t.Severity) {
 		escalate(TriggerSeverity, fmt.Sprintf("severity %d escalates at once", t.Severity))

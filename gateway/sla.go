@@ -43,16 +43,17 @@ func (c clockRules) annotate(t *ticket.Ticket, events []ticket.Event, now time.T
 	}
 	s := ticket.MeasureSLA(*t, events, target, c.cals.For(*t), now, c.respondedAt(events))
 	t.SLA = s.View(now)
-	if !s.DueAt.IsZero() {
+	if !s.DueAt.IsZero() && !s.Done && !s.Paused {
 		due := s.DueAt.UTC()
 		t.DueAt = &due
 	}
 }
 
-// urgent reports whether an annotated ticket is breached (or late in its
+// urgent reports whether an annotated ticket that is still being worked on
+// (neither done nor waiting for the customer) is breached (or late in its
 // first response), or, with within > 0, falls due within that time of now.
 func urgent(t ticket.Ticket, now time.Time, within time.Duration) bool {
-	if t.SLA == nil {
+	if t.SLA == nil || ticket.Done(t.Status) || t.SLA.Paused {
 		return false
 	}
 	if within <= 0 {

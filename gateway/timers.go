@@ -2,8 +2,11 @@ package gateway
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"postdesk/store"
@@ -52,40 +55,41 @@ func (l *TimerLoop) Run(ctx context.Context) {
 
 // RunOnce fires every timer due now that has not fired yet, each in its own
 // transaction, and returns how many fired and when the next is due (zero
-// when none is pending).
+// when none is pending). A timer that fails is logged and left for the
+// next pass; the others still fire. Timers that fell due before the desk's
+// current rules were first seen (rulesSince) never fire: adding a target or
+// upgrading must not escalate or close every old ticket at once.
 func (l *TimerLoop) RunOnce(ctx context.Context) (fired int, next time.Time, err error) {
-	st, now := l.p.store, l.p.deps.clock()
-	clock, err := newClockRules(ctx, l.p.cfg, st)
+	p := l.p
+	clock, err := newClockRules(ctx, p.cfg, p.store)
 	if err != nil {
 		return 0, next, err
 	}
-	list, err := st.ListTickets(ctx, store.TicketFilter{})
+	since, err := l.rulesSince(ctx)
 	if err != nil {
 		return 0, next, err
 	}
-	done, err := st.FiredTimers(ctx)
+	list, events, done, err := p.store.OpenTickets(ctx, p.cfg.Desk.Prefix)
 	if err != nil {
 		return 0, next, err
 	}
+	now := p.deps.clock()
 	for _, t := range list {
-		if ticket.Done(t.Status) {
-			continue
-		}
-		events, err := st.Events(ctx, t.ID)
-		if err != nil {
-			return fired, next, err
-		}
-		for _, tm := range ticket.Timers(t, events, clock.rules, clock.cals.For(t), now, clock.respondedAt(events)) {
+		for _, tm := range ticket.Timers(t, events[t.ID], clock.rules, clock.cals.For(t), now, clock.respondedAt(events[t.ID])) {
 			switch {
-			case done[t.ID][tm.Key]:
+			case done[t.ID][tm.Key] || tm.At.Before(since):
 			case tm.At.After(now):
 				if next.IsZero() || tm.At.Before(next) {
 					next = tm.At
 				}
 			default:
-				ok, err := l.fire(ctx, clock, t.Number, tm, now)
+				ok, err := l.fire(ctx, clock, t.Number, tm)
 				if err != nil {
-					return fired, next, fmt.Errorf("timer %s of %s: %w", tm.Key, t.Ref, err)
+					if ctx.Err() != nil {
+						return fired, next, err
+					}
+					p.deps.Log.Error("timer failed", "ref", t.Ref, "timer", tm.Key, "err", err)
+					continue
 				}
 				if ok {
 					fired++
@@ -96,16 +100,32 @@ func (l *TimerLoop) RunOnce(ctx context.Context) (fired int, next time.Time, err
 	return fired, next, nil
 }
 
+// rulesSince is when the desk first ran with its current time-driven rules
+// (a setting named by a hash of them).
+func (l *TimerLoop) rulesSince(ctx context.Context) (time.Time, error) {
+	cfg := l.p.cfg
+	sum := sha256.Sum256(fmt.Appendf(nil, "%+v|%+v|%+v", cfg.TimeRules(), cfg.Escalation, cfg.Calendars))
+	v, err := l.p.store.Setting(ctx, "timer_rules_since:"+hex.EncodeToString(sum[:8]), func() ([]byte, error) {
+		return []byte(l.p.deps.clock().Format(time.RFC3339)), nil
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339, string(v))
+}
+
 // fire acts on timer tm of ticket number n, in one transaction that records
-// it as fired. The timer is checked again against the ticket as the
-// transaction sees it: one that is no longer due (the customer answered,
-// the ticket was resolved) is recorded as fired without acting only when
-// its key can never come due again, and otherwise left alone.
-func (l *TimerLoop) fire(ctx context.Context, clock clockRules, n int64, tm ticket.Timer, now time.Time) (bool, error) {
+// it as fired, at the time the transaction starts. The timer is checked
+// again against the ticket as the transaction sees it: one that is no
+// longer due (the customer answered, the ticket was resolved) does nothing
+// and is not recorded, so it fires if it comes due again. An auto-close
+// waits until the reminder before it has given the customer its days.
+func (l *TimerLoop) fire(ctx context.Context, clock clockRules, n int64, tm ticket.Timer) (bool, error) {
 	p := l.p
 	acted, queued := false, false
 	err := p.store.Write(ctx, func(tx *store.Tx) error {
 		acted, queued = false, false
+		now := p.deps.clock()
 		t, err := tx.Ticket(p.cfg.Desk.Prefix, n)
 		if err != nil {
 			return err
@@ -119,6 +139,12 @@ func (l *TimerLoop) fire(ctx context.Context, clock clockRules, n int64, tm tick
 			func(x ticket.Timer) bool { return x.Key == tm.Key && !x.At.After(now) })
 		if !still {
 			return nil
+		}
+		if tm.Kind == ticket.TimerAutoClose && p.cfg.SLA.RemindDays > 0 {
+			reminded, ok, err := tx.TimerFiredAt(t.ID, strings.Replace(tm.Key, string(ticket.TimerAutoClose), string(ticket.TimerRemind), 1))
+			if err != nil || (ok && now.Before(reminded.AddDate(0, 0, p.cfg.SLA.RemindDays))) {
+				return err
+			}
 		}
 		if ok, err := tx.FireTimer(t.ID, tm.Key, tm.At, now); err != nil || !ok {
 			return err
@@ -150,7 +176,7 @@ func (l *TimerLoop) act(tx *store.Tx, t ticket.Ticket, tm ticket.Timer, cal tick
 	case ticket.TimerUnresolved:
 		trigger, what = TriggerUnresolved, fmt.Sprintf("unresolved after %d business days", p.cfg.TimeRules().UnresolvedDays)
 	case ticket.TimerRemind:
-		closeAt := tm.At.AddDate(0, 0, p.cfg.SLA.RemindDays).In(cal.Location())
+		closeAt := now.AddDate(0, 0, p.cfg.SLA.RemindDays).In(cal.Location())
 		if err := tx.AddEvents(t.ID, 0, []ticket.Event{{At: now, Actor: "postdesk", Type: ticket.EventNote,
 			Reason: ticket.TimerReason(tm, "reminder: the ticket closes by itself on "+closeAt.Format(time.RFC3339)+
 				" without an answer", now)}}); err != nil {
@@ -185,6 +211,6 @@ func (l *TimerLoop) act(tx *store.Tx, t ticket.Ticket, tm ticket.Timer, cal tick
 	if err := tx.AddEvents(t.ID, 0, dec.Events); err != nil {
 		return err
 	}
-	return p.queueList(tx, dec.Ticket, escalationNotices(p.cfg.escalationMatrix(trigger), people, p.desk,
+	return p.queueList(tx, dec.Ticket, escalationNotices(p.cfg.escalationMatrix([]string{trigger}), people, p.desk,
 		ticket.ChangesOf(dec.Events)), now, queued)
 }

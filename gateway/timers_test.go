@@ -128,6 +128,32 @@ func TestReplicaAutoClose(t *testing.T) {
 	if n := len(d.eventsWith(t, "RPL-1", "closed: no answer 30 days after the resolution")); n != 1 {
 		t.Errorf("auto-close recorded %d times", n)
 	}
+
+	// A customer who answers stops the clock: RPL-2 goes back to work and
+	// does not close.
+	d.mustMail(t, giulia, "g2", "Scanner", "", "Non scansiona.")
+	d.set(t, "RPL-2", ticket.Change{Status: ticket.StatusResolved, Resolution: ticket.ResolutionFixed})
+	d.clock.Advance(10 * 24 * time.Hour)
+	d.mustMail(t, giulia, "g3", "Re: [RPL-2] Scanner", "", "Ancora non funziona.")
+	d.clock.Advance(25 * 24 * time.Hour)
+	d.fire(t)
+	if tk := d.ticket(t, "RPL-2"); tk.Status == ticket.StatusClosed {
+		t.Fatalf("RPL-2 closed although the customer answered")
+	}
+
+	// A desk that was down when both the reminder and the close fell due
+	// reminds first and closes only after the days the reminder promises.
+	d.mustMail(t, giulia, "g4", "Fattura", "", "Errore.")
+	d.set(t, "RPL-3", ticket.Change{Status: ticket.StatusResolved, Resolution: ticket.ResolutionFixed})
+	d.clock.Advance(40 * 24 * time.Hour)
+	d.fire(t)
+	wantState(t, d.ticket(t, "RPL-3"), ticket.StatusResolved, ticket.ResolutionFixed)
+	if n := len(d.eventsWith(t, "RPL-3", "reminder: the ticket closes by itself")); n != 1 {
+		t.Fatalf("late reminder recorded %d times", n)
+	}
+	d.clock.Advance(5 * 24 * time.Hour)
+	d.fire(t)
+	wantState(t, d.ticket(t, "RPL-3"), ticket.StatusClosed, ticket.ResolutionNoResponse)
 }
 
 // SERA: outside office hours a normal ticket's acknowledgement says when it

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,26 +37,91 @@ func (s *Store) Staff(ctx context.Context) (map[string]bool, error) {
 	return out, rows.Err()
 }
 
-// FiredTimers returns the keys of the timers that fired, by ticket id.
-func (s *Store) FiredTimers(ctx context.Context) (map[int64]map[string]bool, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT ticket_id, key FROM timers_fired`)
+// openIDs selects the ids of the tickets of a prefix that are neither
+// closed nor cancelled.
+const openIDs = `SELECT id FROM tickets WHERE prefix = ? AND status NOT IN ('closed', 'cancelled')`
+
+// OpenTickets returns the tickets of prefix that are neither closed nor
+// cancelled, with their histories (by ticket id) and the keys of the timers
+// that fired for them (by ticket id): what the timer loop reads in each
+// pass, in three queries. The tickets come without participants, links or
+// messages.
+func (s *Store) OpenTickets(ctx context.Context, prefix string) ([]ticket.Ticket, map[int64][]ticket.Event,
+	map[int64]map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id IN (`+openIDs+`) ORDER BY id`, prefix)
 	if err != nil {
-		return nil, fmt.Errorf("fired timers: %w", err)
+		return nil, nil, nil, fmt.Errorf("open tickets: %w", err)
+	}
+	var list []ticket.Ticket
+	for rows.Next() {
+		tk, err := scanTicket(rows)
+		if err != nil {
+			rows.Close()
+			return nil, nil, nil, fmt.Errorf("open tickets: %w", err)
+		}
+		list = append(list, tk)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, fmt.Errorf("open tickets: %w", err)
+	}
+	events := map[int64][]ticket.Event{}
+	rows, err = s.r.QueryContext(ctx, `SELECT ticket_id, at, actor, type, from_status, to_status, reason
+		FROM events WHERE ticket_id IN (`+openIDs+`) ORDER BY ticket_id, id`, prefix)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("open tickets' events: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var e ticket.Event
+		var at string
+		if err := rows.Scan(&id, &at, &e.Actor, &e.Type, &e.From, &e.To, &e.Reason); err != nil {
+			rows.Close()
+			return nil, nil, nil, fmt.Errorf("open tickets' events: %w", err)
+		}
+		if e.At, err = parseTS(at); err != nil {
+			rows.Close()
+			return nil, nil, nil, err
+		}
+		events[id] = append(events[id], e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, fmt.Errorf("open tickets' events: %w", err)
+	}
+	fired := map[int64]map[string]bool{}
+	rows, err = s.r.QueryContext(ctx, `SELECT ticket_id, key FROM timers_fired WHERE ticket_id IN (`+openIDs+`)`, prefix)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("fired timers: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]map[string]bool{}
 	for rows.Next() {
 		var id int64
 		var key string
 		if err := rows.Scan(&id, &key); err != nil {
-			return nil, fmt.Errorf("fired timers: %w", err)
+			return nil, nil, nil, fmt.Errorf("fired timers: %w", err)
 		}
-		if out[id] == nil {
-			out[id] = map[string]bool{}
+		if fired[id] == nil {
+			fired[id] = map[string]bool{}
 		}
-		out[id][key] = true
+		fired[id][key] = true
 	}
-	return out, rows.Err()
+	return list, events, fired, rows.Err()
+}
+
+// TimerFiredAt is when timer key of ticket id fired; ok is false when it
+// has not.
+func (t *Tx) TimerFiredAt(id int64, key string) (at time.Time, ok bool, err error) {
+	var s string
+	err = t.tx.QueryRowContext(t.ctx, `SELECT fired_at FROM timers_fired WHERE ticket_id = ? AND key = ?`, id, key).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("timer %s of ticket %d: %w", key, id, err)
+	}
+	at, err = parseTS(s)
+	return at, err == nil, err
 }
 
 // FireTimer records that timer key of ticket id, due at due, fires at now.

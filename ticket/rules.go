@@ -172,13 +172,17 @@ func AddReply(d Desk, t Ticket, in Inbound, now time.Time) Decision {
 	t.UpdatedAt = now
 	reason := "reply " + in.MessageID
 	if in.Automated != "" {
-		reason = "automated mail (" + in.Automated + ") " + in.MessageID
+		reason = automatedReason + " (" + in.Automated + ") " + in.MessageID
 	}
 	return Decision{
 		Ticket: t,
 		Events: []Event{{At: now, Actor: in.From, Type: EventMessageAdded, From: t.Status, To: t.Status, Reason: reason}},
 	}
 }
+
+// automatedReason starts the history's reason for automated mail added to a
+// ticket.
+const automatedReason = "automated mail"
 
 // NoAutoAnswer says why no automatic answer may go to the sender of in, or ""
 // when one may. RFC 3834 section 2: never answer automated mail; and never

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -47,11 +48,16 @@ type SLA struct {
 	Used time.Duration
 	// Remaining is Target.Resolution less Used; negative once breached.
 	Remaining time.Duration
-	// DueAt is when the target is reached if the clock keeps running; zero
-	// while paused or done, or without a resolution target.
+	// DueAt is when the resolution target is reached: the moment it was,
+	// once breached, else when it will be if the clock keeps running; zero
+	// while paused or done short of it, or without a resolution target.
 	DueAt  time.Time
 	Paused bool
 	Done   bool
+	// cal and running (the intervals the clock ran, oldest first) let At
+	// find when a share of the target was or will be used.
+	cal     Calendar
+	running [][2]time.Time
 	// FirstResponseDue is when the first response is due (zero without a
 	// first-response target); RespondedAt when it came (zero: not yet).
 	FirstResponseDue, RespondedAt time.Time
@@ -69,12 +75,22 @@ func (s SLA) ResponseLate(now time.Time) bool {
 	return s.RespondedAt.After(s.FirstResponseDue)
 }
 
-// FirstResponse is when staff first acted on the ticket whose history is
-// events: the first event by an actor isStaff names; zero when none did.
+// FirstResponse is when staff first responded on the ticket whose history
+// is events: the first mail an agent or manager wrote on it (not an
+// automatic one such as an out-of-office reply), or the first change they
+// made to its state, assignee, resolution or fields; zero when none did.
 func FirstResponse(events []Event, isStaff func(string) bool) time.Time {
 	for _, e := range events {
-		if e.Type != EventCreated && isStaff(e.Actor) {
+		if !isStaff(e.Actor) {
+			continue
+		}
+		switch e.Type {
+		case EventStatus, EventAssigned, EventResolution, EventChanged:
 			return e.At
+		case EventMessageAdded:
+			if !strings.HasPrefix(e.Reason, automatedReason) {
+				return e.At
+			}
 		}
 	}
 	return time.Time{}
@@ -90,16 +106,7 @@ func (s SLA) Breached() bool {
 // resolution clock runs from creation, pauses while Paused and stops when
 // Done. respondedAt is when staff first acted (FirstResponse).
 func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now, respondedAt time.Time) SLA {
-	count := func(a, b time.Time) time.Duration {
-		if !b.After(a) {
-			return 0
-		}
-		if target.Business {
-			return cal.Elapsed(a, b)
-		}
-		return b.Sub(a)
-	}
-	s := SLA{Target: target, RespondedAt: respondedAt}
+	s := SLA{Target: target, RespondedAt: respondedAt, cal: cal}
 	if target.FirstResponse > 0 {
 		s.FirstResponseDue = t.CreatedAt.Add(target.FirstResponse)
 		if target.Business {
@@ -111,8 +118,8 @@ func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now, resp
 		if e.To == "" || e.To == e.From || e.At.After(now) {
 			continue
 		}
-		if !Paused(state) && !Done(state) {
-			s.Used += count(since, e.At)
+		if !Paused(state) && !Done(state) && e.At.After(since) {
+			s.running = append(s.running, [2]time.Time{since, e.At})
 		}
 		state, since = e.To, e.At
 	}
@@ -122,33 +129,63 @@ func MeasureSLA(t Ticket, events []Event, target Target, cal Calendar, now, resp
 	case Paused(state):
 		s.Paused = true
 	default:
-		s.Used += count(since, now)
+		if now.After(since) {
+			s.running = append(s.running, [2]time.Time{since, now})
+		}
+	}
+	for _, r := range s.running {
+		s.Used += s.count(r[0], r[1])
 	}
 	s.Remaining = target.Resolution - s.Used
-	if target.Resolution > 0 && !s.Paused && !s.Done {
-		s.DueAt = now.Add(s.Remaining)
-		if target.Business && s.Remaining > 0 {
-			s.DueAt = cal.Add(now, s.Remaining)
-		}
+	if target.Resolution > 0 {
+		s.DueAt = s.when(target.Resolution, now)
 	}
 	return s
 }
 
-// At is when, on the running clock, fraction f of the target is used:
-// the moment a warning at f is due. Zero while paused or done; a moment in
-// the past when it has passed.
-func (s SLA) At(f float64, cal Calendar, now time.Time) time.Time {
-	if s.Paused || s.Done || s.Target.Resolution == 0 {
-		return time.Time{}
-	}
-	left := time.Duration(float64(s.Target.Resolution)*f) - s.Used
-	if left <= 0 {
-		return now.Add(left)
+// count is the time the target counts between a and b.
+func (s SLA) count(a, b time.Time) time.Duration {
+	if !b.After(a) {
+		return 0
 	}
 	if s.Target.Business {
-		return cal.Add(now, left)
+		return s.cal.Elapsed(a, b)
 	}
-	return now.Add(left)
+	return b.Sub(a)
+}
+
+// when is the moment the clock reaches limit: within the time it ran so
+// far when it did (a fixed moment, however late now is), else projected
+// from now while the clock runs; zero while paused or done short of it.
+func (s SLA) when(limit time.Duration, now time.Time) time.Time {
+	var used time.Duration
+	for _, r := range s.running {
+		c := s.count(r[0], r[1])
+		if used+c >= limit {
+			if s.Target.Business {
+				return s.cal.Add(r[0], limit-used)
+			}
+			return r[0].Add(limit - used)
+		}
+		used += c
+	}
+	if s.Paused || s.Done {
+		return time.Time{}
+	}
+	if s.Target.Business {
+		return s.cal.Add(now, limit-used)
+	}
+	return now.Add(limit - used)
+}
+
+// At is when fraction f of the resolution target is used: the moment a
+// warning at f (or, at 1, the breach) is due; a fixed moment once passed.
+// Zero without a resolution target, or while paused or done short of it.
+func (s SLA) At(f float64, now time.Time) time.Time {
+	if s.Target.Resolution == 0 {
+		return time.Time{}
+	}
+	return s.when(time.Duration(float64(s.Target.Resolution)*f), now)
 }
 
 // Describe says where the ticket stands in a phrase: "due 2026-11-24 13:00

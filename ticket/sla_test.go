@@ -36,6 +36,10 @@ func TestMeasureSLA(t *testing.T) {
 			StatusInProgress, 11 * h, 2 * h, 13 * h, false, false},
 		{"done stops the clock", Target{Resolution: 4 * h},
 			[]Event{change(2*h, StatusNew, StatusResolved), change(3*h, StatusResolved, StatusClosed)}, StatusClosed, 50 * h, 2 * h, 0, false, false},
+		{"a business-time breach is due when it happened, however late it is now", Target{Resolution: 4 * h, Business: true},
+			nil, StatusNew, 14 * h, 8 * h, 4 * h, false, true},
+		{"paused after the breach keeps the moment it was missed", Target{Resolution: 2 * h},
+			[]Event{change(3*h, StatusNew, StatusWaitingCustomer)}, StatusWaitingCustomer, 20 * h, 3 * h, 2 * h, true, true},
 		{"business time skips the night", Target{Resolution: 10 * h, Business: true}, nil, StatusNew, 9 * h, 8 * h,
 			24*h + 1*h, false, false}, // 09:00 Mon + 10h of 08-17 = Tue 10:00
 	}
@@ -90,5 +94,22 @@ func TestTimers(t *testing.T) {
 	}
 	if Timers(Ticket{Status: StatusClosed}, nil, r, Calendar{}, t0, time.Time{}) != nil {
 		t.Errorf("a closed ticket has timers")
+	}
+}
+
+func TestFirstResponse(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	staff := func(a string) bool { return a == "bob@desk.example" }
+	events := []Event{
+		{At: t0, Actor: "anna@client.example", Type: EventCreated, To: StatusNew},
+		{At: t0.Add(time.Minute), Actor: "bob@desk.example", Type: EventMessageAdded, Reason: "automated mail (auto_reply) ooo@x"},
+		{At: t0.Add(2 * time.Minute), Actor: "anna@client.example", Type: EventMessageAdded, Reason: "reply r1"},
+		{At: t0.Add(3 * time.Minute), Actor: "bob@desk.example", Type: EventAssigned, Reason: "assigned"},
+	}
+	if got := FirstResponse(events, staff); !got.Equal(t0.Add(3 * time.Minute)) {
+		t.Errorf("FirstResponse = %v: an out-of-office reply or the customer's mail is no response", got)
+	}
+	if got := FirstResponse(events[:3], staff); !got.IsZero() {
+		t.Errorf("FirstResponse = %v, want none", got)
 	}
 }

@@ -47,8 +47,9 @@ type Timer struct {
 }
 
 // Timers are the actions rules r set on ticket t (whose history is events,
-// first acted on by staff at respondedAt) as of now, due or not, in no
-// particular order. The caller fires those due whose key has not fired yet.
+// first acted on by staff at respondedAt) as of now, due or not; a
+// reminder comes before its auto-close. The caller fires those due whose
+// key has not fired yet, in this order.
 func Timers(t Ticket, events []Event, r TimeRules, cal Calendar, now, respondedAt time.Time) []Timer {
 	var out []Timer
 	if Done(t.Status) {
@@ -60,12 +61,12 @@ func Timers(t Ticket, events []Event, r TimeRules, cal Calendar, now, respondedA
 			out = append(out, Timer{Kind: TimerLateReply, Key: string(TimerLateReply), At: s.FirstResponseDue})
 		}
 		if r.WarnAt > 0 && r.WarnAt < 1 {
-			if at := s.At(r.WarnAt, cal, now); !at.IsZero() {
+			if at := s.At(r.WarnAt, now); !at.IsZero() {
 				out = append(out, Timer{Kind: TimerSLAWarning, Key: string(TimerSLAWarning), At: at})
 			}
 		}
 		if r.EscalateOnBreach {
-			if at := s.At(1, cal, now); !at.IsZero() {
+			if at := s.At(1, now); !at.IsZero() {
 				out = append(out, Timer{Kind: TimerSLABreach, Key: string(TimerSLABreach), At: at})
 			}
 		}
@@ -78,13 +79,19 @@ func Timers(t Ticket, events []Event, r TimeRules, cal Calendar, now, respondedA
 		resolved := lastChangeTo(events, StatusResolved, t.UpdatedAt)
 		stamp := resolved.UTC().Format(time.RFC3339)
 		closeAt := resolved.AddDate(0, 0, r.AutoCloseDays)
-		out = append(out, Timer{Kind: TimerAutoClose, Key: string(TimerAutoClose) + ":" + stamp, At: closeAt})
 		if r.RemindDays > 0 && r.RemindDays < r.AutoCloseDays {
-			out = append(out, Timer{Kind: TimerRemind, Key: string(TimerRemind) + ":" + stamp,
-				At: closeAt.AddDate(0, 0, -r.RemindDays)})
+			out = append(out, Timer{Kind: TimerRemind, Key: RemindKey(resolved), At: closeAt.AddDate(0, 0, -r.RemindDays)})
 		}
+		out = append(out, Timer{Kind: TimerAutoClose, Key: string(TimerAutoClose) + ":" + stamp, At: closeAt})
 	}
 	return out
+}
+
+// RemindKey is the key of the reminder of a resolution at resolved. The
+// auto-close of that resolution waits RemindDays after the reminder, so a
+// customer reminded late still has the days the reminder promises.
+func RemindKey(resolved time.Time) string {
+	return string(TimerRemind) + ":" + resolved.UTC().Format(time.RFC3339)
 }
 
 // lastChangeTo is when the ticket last changed to state s, or def when its
@@ -100,12 +107,12 @@ func lastChangeTo(events []Event, s Status, def time.Time) time.Time {
 }
 
 // TimerReason is the history's sentence for a timer that fires at now: what
-// it is, and, when it fires later than its time (the desk was not running),
-// that it is late and by how much.
+// it is, and, when it fires more than a minute after its time (the desk was
+// not running then, or the timer's cause came later, as a severity raised
+// mid-life), that it is late and by how much.
 func TimerReason(tm Timer, what string, now time.Time) string {
 	if late := now.Sub(tm.At); late > time.Minute {
-		return fmt.Sprintf("%s (fired late: due %s, %s ago; the desk was not running)", what,
-			tm.At.UTC().Format(time.RFC3339), late.Round(time.Minute))
+		return fmt.Sprintf("%s (fired late: due %s, %s ago)", what, tm.At.UTC().Format(time.RFC3339), late.Round(time.Minute))
 	}
 	return what
 }

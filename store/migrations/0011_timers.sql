@@ -8,3 +8,7 @@ CREATE TABLE timers_fired (
     fired_at  TEXT    NOT NULL,
     PRIMARY KEY (ticket_id, key)
 );
+
+-- New tickets look back for earlier ones of the same client (escalation
+-- of repeated issues).
+CREATE INDEX tickets_created ON tickets (prefix, created_at);
