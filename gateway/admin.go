@@ -42,7 +42,11 @@ func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, cfg Config,
 	if err != nil {
 		return err
 	}
-	clock, err := newClockRules(ctx, cfg, st)
+	cals, err := cfg.BuildCalendars()
+	if err != nil {
+		return err
+	}
+	clock, err := newClockRules(ctx, cfg, cals, st)
 	if err != nil {
 		return err
 	}
@@ -90,7 +94,11 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 	if err != nil {
 		return err
 	}
-	clock, err := newClockRules(ctx, cfg, st)
+	cals, err := cfg.BuildCalendars()
+	if err != nil {
+		return err
+	}
+	clock, err := newClockRules(ctx, cfg, cals, st)
 	if err != nil {
 		return err
 	}

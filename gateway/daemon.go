@@ -111,6 +111,12 @@ func StartWith(ctx context.Context, cfg Config, deps Deps, ls Listeners) (*Daemo
 		}
 		opened = append(opened, ls.Submission)
 	}
+	// The rules count from this start on, before any mail is taken, not
+	// from whenever the timer loop's first pass gets to run.
+	since, err := RulesSince(ctx, st, cfg, deps)
+	if err != nil {
+		return fail(err)
+	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	d := &Daemon{Store: st, ln: ls.SMTP, subLn: ls.Submission, cancel: cancel, deps: deps}
 	var kick func()
@@ -126,7 +132,7 @@ func StartWith(ctx context.Context, cfg Config, deps Deps, ls Listeners) (*Daemo
 		deps.Log.Warn("no relay configured: outbound mail stays in the outbox (see `postdesk outbox`)")
 	}
 	d.Pipeline = NewPipeline(cfg, st, tmpl, deps, secret, kick)
-	d.timers = NewTimerLoop(d.Pipeline)
+	d.timers = NewTimerLoop(d.Pipeline, since)
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()

@@ -16,12 +16,9 @@ type clockRules struct {
 	staff map[string]bool
 }
 
-// newClockRules reads the desk's rules and its staff.
-func newClockRules(ctx context.Context, cfg Config, st *store.Store) (clockRules, error) {
-	cals, err := cfg.BuildCalendars()
-	if err != nil {
-		return clockRules{}, err
-	}
+// newClockRules reads the desk's rules and its staff; cals are the desk's
+// calendars (cfg.BuildCalendars, built once by a running desk).
+func newClockRules(ctx context.Context, cfg Config, cals Calendars, st *store.Store) (clockRules, error) {
 	staff, err := st.Staff(ctx)
 	if err != nil {
 		return clockRules{}, err

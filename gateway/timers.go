@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"postdesk/store"
@@ -25,12 +24,14 @@ const timerIdle = time.Minute
 // the database at each pass, so after a restart it finds what fell due
 // while the desk was down and fires it, late, once, saying so in the event.
 type TimerLoop struct {
-	p *Pipeline
+	p     *Pipeline
+	since time.Time
 }
 
 // NewTimerLoop returns the loop that fires p's desk's timers, queuing its
-// mail through p.
-func NewTimerLoop(p *Pipeline) *TimerLoop { return &TimerLoop{p: p} }
+// mail through p; timers that fell due before since (RulesSince) never
+// fire.
+func NewTimerLoop(p *Pipeline, since time.Time) *TimerLoop { return &TimerLoop{p: p, since: since} }
 
 // Run fires due timers until ctx is done.
 func (l *TimerLoop) Run(ctx context.Context) {
@@ -57,15 +58,11 @@ func (l *TimerLoop) Run(ctx context.Context) {
 // transaction, and returns how many fired and when the next is due (zero
 // when none is pending). A timer that fails is logged and left for the
 // next pass; the others still fire. Timers that fell due before the desk's
-// current rules were first seen (rulesSince) never fire: adding a target or
+// current rules were first seen (RulesSince) never fire: adding a target or
 // upgrading must not escalate or close every old ticket at once.
 func (l *TimerLoop) RunOnce(ctx context.Context) (fired int, next time.Time, err error) {
 	p := l.p
-	clock, err := newClockRules(ctx, p.cfg, p.store)
-	if err != nil {
-		return 0, next, err
-	}
-	since, err := l.rulesSince(ctx)
+	clock, err := newClockRules(ctx, p.cfg, p.cals, p.store)
 	if err != nil {
 		return 0, next, err
 	}
@@ -77,7 +74,7 @@ func (l *TimerLoop) RunOnce(ctx context.Context) (fired int, next time.Time, err
 	for _, t := range list {
 		for _, tm := range ticket.Timers(t, events[t.ID], clock.rules, clock.cals.For(t), now, clock.respondedAt(events[t.ID])) {
 			switch {
-			case done[t.ID][tm.Key] || tm.At.Before(since):
+			case done[t.ID][tm.Key] || tm.At.Before(l.since):
 			case tm.At.After(now):
 				if next.IsZero() || tm.At.Before(next) {
 					next = tm.At
@@ -100,16 +97,15 @@ func (l *TimerLoop) RunOnce(ctx context.Context) (fired int, next time.Time, err
 	return fired, next, nil
 }
 
-// rulesSince is when the desk first ran with its current time-driven rules
-// (a setting named by a hash of them).
-func (l *TimerLoop) rulesSince(ctx context.Context) (time.Time, error) {
-	cfg := l.p.cfg
+// RulesSince is when the desk first ran with its current time-driven rules:
+// a setting named by a hash of them, made at the first start with them.
+func RulesSince(ctx context.Context, st *store.Store, cfg Config, deps Deps) (time.Time, error) {
 	sum := sha256.Sum256(fmt.Appendf(nil, "%+v|%+v|%+v", cfg.TimeRules(), cfg.Escalation, cfg.Calendars))
-	v, err := l.p.store.Setting(ctx, "timer_rules_since:"+hex.EncodeToString(sum[:8]), func() ([]byte, error) {
-		return []byte(l.p.deps.clock().Format(time.RFC3339)), nil
+	v, err := st.Setting(ctx, "timer_rules_since:"+hex.EncodeToString(sum[:8]), func() ([]byte, error) {
+		return []byte(deps.clock().Format(time.RFC3339)), nil
 	})
 	if err != nil {
-		return time.Time{}, err
+		return time.Time{}, fmt.Errorf("timer rules: %w", err)
 	}
 	return time.Parse(time.RFC3339, string(v))
 }
@@ -140,8 +136,8 @@ func (l *TimerLoop) fire(ctx context.Context, clock clockRules, n int64, tm tick
 		if !still {
 			return nil
 		}
-		if tm.Kind == ticket.TimerAutoClose && p.cfg.SLA.RemindDays > 0 {
-			reminded, ok, err := tx.TimerFiredAt(t.ID, strings.Replace(tm.Key, string(ticket.TimerAutoClose), string(ticket.TimerRemind), 1))
+		if tm.After != "" {
+			reminded, ok, err := tx.TimerFiredAt(t.ID, tm.After)
 			if err != nil || (ok && now.Before(reminded.AddDate(0, 0, p.cfg.SLA.RemindDays))) {
 				return err
 			}

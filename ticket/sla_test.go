@@ -86,7 +86,7 @@ func TestTimers(t *testing.T) {
 		keys[tm.Kind] = tm
 	}
 	if keys[TimerAutoClose].At != resolvedAt.AddDate(0, 0, 30) || keys[TimerRemind].At != resolvedAt.AddDate(0, 0, 25) ||
-		keys[TimerAutoClose].Key != "auto_close:2026-11-23T11:00:00Z" {
+		keys[TimerAutoClose].Key != "auto_close:2026-11-23T11:00:00Z" || keys[TimerAutoClose].After != keys[TimerRemind].Key {
 		t.Errorf("resolved timers: %+v", keys)
 	}
 	if _, ok := keys[TimerSLABreach]; ok {

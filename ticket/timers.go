@@ -44,6 +44,10 @@ type Timer struct {
 	Kind TimerKind
 	Key  string
 	At   time.Time
+	// After is the key of the reminder an auto-close waits for: the close
+	// comes no sooner than RemindDays after the reminder fired, so that a
+	// customer reminded late still has the days it promises. "" for none.
+	After string
 }
 
 // Timers are the actions rules r set on ticket t (whose history is events,
@@ -77,21 +81,16 @@ func Timers(t Ticket, events []Event, r TimeRules, cal Calendar, now, respondedA
 	}
 	if r.AutoCloseDays > 0 && t.Status == StatusResolved {
 		resolved := lastChangeTo(events, StatusResolved, t.UpdatedAt)
-		stamp := resolved.UTC().Format(time.RFC3339)
-		closeAt := resolved.AddDate(0, 0, r.AutoCloseDays)
+		stamp := ":" + resolved.UTC().Format(time.RFC3339)
+		closing := Timer{Kind: TimerAutoClose, Key: string(TimerAutoClose) + stamp, At: resolved.AddDate(0, 0, r.AutoCloseDays)}
 		if r.RemindDays > 0 && r.RemindDays < r.AutoCloseDays {
-			out = append(out, Timer{Kind: TimerRemind, Key: RemindKey(resolved), At: closeAt.AddDate(0, 0, -r.RemindDays)})
+			remind := Timer{Kind: TimerRemind, Key: string(TimerRemind) + stamp, At: closing.At.AddDate(0, 0, -r.RemindDays)}
+			closing.After = remind.Key
+			out = append(out, remind)
 		}
-		out = append(out, Timer{Kind: TimerAutoClose, Key: string(TimerAutoClose) + ":" + stamp, At: closeAt})
+		out = append(out, closing)
 	}
 	return out
-}
-
-// RemindKey is the key of the reminder of a resolution at resolved. The
-// auto-close of that resolution waits RemindDays after the reminder, so a
-// customer reminded late still has the days the reminder promises.
-func RemindKey(resolved time.Time) string {
-	return string(TimerRemind) + ":" + resolved.UTC().Format(time.RFC3339)
 }
 
 // lastChangeTo is when the ticket last changed to state s, or def when its
