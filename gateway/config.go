@@ -13,7 +13,6 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"postdesk/parser"
-	"postdesk/templates"
 	"postdesk/ticket"
 )
 
@@ -100,6 +99,11 @@ type DeskConfig struct {
 	// front of the desk whose Authentication-Results header is believed;
 	// such an MTA must remove headers of that name arriving from outside.
 	TrustedAuthservIDs []string `toml:"trusted_authserv_ids"`
+	// StatusWords are the desk's own words for states, by language and
+	// then state, in the mail customers read ([desk.status_words.en]
+	// waiting_customer = "on hold"); states not named keep the shipped
+	// words.
+	StatusWords map[string]map[string]string `toml:"status_words"`
 }
 
 // FormFields is the form the desk reads from mail: Fields, else the shipped
@@ -164,7 +168,7 @@ func DefaultConfig() Config {
 			Registration: ticket.RegistrationOpen, Participants: ticket.ParticipantsAnyone, CCParticipants: true,
 			MaxSeverity: 9, Priorities: []string{}, Categories: []string{}, Departments: []string{},
 			SubaddressDelimiter: "+", CommandLanguages: []string{"en"}, Strangers: StrangersNewTicket,
-			TrustedAuthservIDs: []string{}},
+			TrustedAuthservIDs: []string{}, StatusWords: map[string]map[string]string{}},
 		SMTP: SMTPConfig{Listen: "127.0.0.1:2525", MaxMessageBytes: 25 << 20, MaxRecipients: 50,
 			ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute},
 		Database:  DatabaseConfig{Path: "postdesk.db", Synchronous: "FULL"},
@@ -188,14 +192,10 @@ func LoadConfig(path string) (Config, error) {
 	}
 	md, err := toml.DecodeFile(path, &cfg)
 	if err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		return cfg, decodeError(path, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		return cfg, fmt.Errorf("config %s: unknown key %s", path, strings.Join(keys, ", "))
+		return cfg, unknownKeyError(path, und)
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
@@ -390,6 +390,7 @@ func (c Config) Validate() error {
 	}
 	c.validateNotify(bad)
 	c.validateTime(bad)
+	c.validatePolicy(bad)
 	return errors.Join(errs...)
 }
 
@@ -401,7 +402,7 @@ func CheckConfig(w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := templates.Load(cfg.Notify.Templates); err != nil {
+	if _, err := cfg.Templates(); err != nil {
 		return fmt.Errorf("config %s: notify.templates: %w", path, err)
 	}
 	relay := "none (mail waits in the outbox)"

@@ -17,7 +17,6 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"postdesk/store"
-	"postdesk/templates"
 )
 
 // Daemon is a running desk: the SMTP server, the submission server when
@@ -70,7 +69,7 @@ func StartWith(ctx context.Context, cfg Config, deps Deps, ls Listeners) (*Daemo
 	if ls.Submission != nil && cfg.SMTP.SubmissionListen == "" {
 		return nil, errors.New("smtp.submission_listen: not set, but a submission listener was given")
 	}
-	tmpl, err := templates.Load(cfg.Notify.Templates)
+	tmpl, err := cfg.Templates()
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +231,7 @@ func DeliverOne(ctx context.Context, cfg Config, deps Deps, env Envelope, rcpt s
 	if int64(len(raw)) > cfg.SMTP.MaxMessageBytes {
 		return Outcome{}, errTooBig{limit: cfg.SMTP.MaxMessageBytes}
 	}
-	tmpl, err := templates.Load(cfg.Notify.Templates)
+	tmpl, err := cfg.Templates()
 	if err != nil {
 		return Outcome{}, err
 	}

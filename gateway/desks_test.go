@@ -112,13 +112,41 @@ func TestDeskSEMCO(t *testing.T) {
 	if tk.Fields["category"] != "bug" || tk.Priority != "high" || tk.Category != "bug" {
 		t.Fatalf("priority %q category %q fields %v", tk.Priority, tk.Category, tk.Fields)
 	}
+	wantState(t, tk, ticket.StatusNew, "")
 	d.set(t, "SEMCO-1", ticket.Change{Assignee: "bearbeiter@semcosoft.example"})
+	wantState(t, d.ticket(t, "SEMCO-1"), ticket.StatusAssigned, "")
 	d.set(t, "SEMCO-1", ticket.Change{Status: ticket.StatusWaitingCustomer})
-	d.mustMail(t, "j.mueller@kunde.example", "m2", "AW: [SEMCO-1] Etikettendruck", "", "Nachtest nicht erfolgreich: weiterhin kein Druck.")
-	wantState(t, d.ticket(t, "SEMCO-1"), ticket.StatusInProgress, "")
+	d.mustMail(t, "j.mueller@kunde.example", "m2", "AW: [SEMCO-1] Etikettendruck", "",
+		"Nachtest nicht erfolgreich: weiterhin kein Druck.")
+	// Back to the agent: the same one, working on it again.
+	tk = d.ticket(t, "SEMCO-1")
+	wantState(t, tk, ticket.StatusInProgress, "")
+	if tk.Assignee != "bearbeiter@semcosoft.example" {
+		t.Fatalf("after the failed retest the assignee is %q", tk.Assignee)
+	}
 	d.set(t, "SEMCO-1", ticket.Change{Status: ticket.StatusWaitingCustomer})
-	d.mustMail(t, "j.mueller@kunde.example", "m3", "AW: [SEMCO-1] Etikettendruck", "", "Nachtest war erfolgreich.")
-	wantState(t, d.ticket(t, "SEMCO-1"), ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+	d.mustMail(t, "j.mueller@kunde.example", "m3", "AW: [SEMCO-1] Etikettendruck", "",
+		"Hallo Herr Schmidt,\n\nder Nachtest war erfolgreich, vielen Dank.")
+	tk = d.ticket(t, "SEMCO-1")
+	wantState(t, tk, ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+	if got, want := statusPath(tk), "new>assigned>waiting_customer>in_progress>waiting_customer>closed"; got != want {
+		t.Fatalf("SEMCO-1 went %s, want %s", got, want)
+	}
+}
+
+// statusPath is the states a ticket went through, from its status events.
+func statusPath(tk ticket.Ticket) string {
+	path := []string{}
+	for _, e := range tk.Events {
+		if e.To == "" || (len(path) > 0 && path[len(path)-1] == string(e.To)) {
+			continue
+		}
+		if len(path) == 0 && e.From != "" {
+			path = append(path, string(e.From))
+		}
+		path = append(path, string(e.To))
+	}
+	return strings.Join(path, ">")
 }
 
 // Replica: an unregistered sender is refused and nothing opened; a registered
@@ -130,20 +158,33 @@ func TestDeskReplica(t *testing.T) {
 		!strings.Contains(err.Error(), "centralino") {
 		t.Fatalf("unregistered sender: %v", err)
 	}
+	if list, err := d.Store.ListTickets(context.Background(), store.TicketFilter{}); err != nil || len(list) != 0 {
+		t.Fatalf("after the refusal: %d tickets (%v), want none", len(list), err)
+	}
 	d.mustMail(t, "giulia.rossi@cliente.example", "r1", "Stampa etichette bloccata",
 		"Cc: capoprogetto@replica.example, estraneo@altro.example", "Non stampa più.")
 	tk := d.ticket(t, "RPL-1")
 	if !slices.Equal(tk.Participants, []string{"capoprogetto@replica.example"}) {
 		t.Fatalf("participants = %v", tk.Participants)
 	}
+	if !slices.ContainsFunc(tk.Events, func(e ticket.Event) bool {
+		return strings.Contains(e.Reason, "not added as participant") && strings.Contains(e.Reason, "estraneo@altro.example")
+	}) {
+		t.Fatalf("no event records the refused participant: %+v", tk.Events)
+	}
 	d.set(t, "RPL-1", ticket.Change{Status: ticket.StatusResolved, Resolution: ticket.ResolutionFixed})
 	d.mustMail(t, "giulia.rossi@cliente.example", "r2", "R: [RPL-1] Stampa etichette bloccata", "", "Risolto, grazie.")
 	wantState(t, d.ticket(t, "RPL-1"), ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
 	d.mustMail(t, "giulia.rossi@cliente.example", "r3", "R: [RPL-1] Stampa etichette bloccata", "", "Il problema si ripresenta.")
-	if n := d.ticket(t, "RPL-2"); !slices.Equal(n.Linked, []string{"RPL-1"}) || n.Status != ticket.StatusNew {
-		t.Fatalf("RPL-2 = %s linked %v", n.Status, n.Linked)
+	if n := d.ticket(t, "RPL-2"); !slices.Equal(n.Linked, []string{"RPL-1"}) || n.Status != ticket.StatusNew ||
+		!strings.Contains(n.Subject, "RPL-1") && !strings.Contains(n.Summary, "RPL-1") && !strings.Contains(n.Events[0].Reason, "RPL-1") {
+		t.Fatalf("RPL-2 = %s linked %v subject %q events %+v", n.Status, n.Linked, n.Subject, n.Events)
 	}
-	wantState(t, d.ticket(t, "RPL-1"), ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+	old := d.ticket(t, "RPL-1")
+	wantState(t, old, ticket.StatusClosed, ticket.ResolutionConfirmedByCustomer)
+	if !slices.Equal(old.Linked, []string{"RPL-2"}) {
+		t.Fatalf("RPL-1 links %v, want its follow-up RPL-2", old.Linked)
+	}
 }
 
 // OCS: mail-in gets medium priority; on hold; the customer's reply reopens;
@@ -155,6 +196,20 @@ func TestDeskOCS(t *testing.T) {
 		t.Fatalf("mail-in priority = %q", tk.Priority)
 	}
 	d.set(t, "OCS-1", ticket.Change{Status: ticket.StatusWaitingCustomer})
+	// The customer reads OCS's own word for the state (desk.status_words).
+	var notice string
+	for _, m := range d.ticket(t, "OCS-1").Messages {
+		if m.Direction == ticket.Out && slices.Contains(m.To, "abc@abcshipping.example") {
+			notice = m.Text
+		}
+	}
+	if !strings.Contains(notice, "on hold") || strings.Contains(notice, "waiting for your answer") {
+		t.Fatalf("the on-hold notice says:\n%s", notice)
+	}
+	// An out-of-office answer (RFC 3834) changes nothing.
+	d.mustMail(t, "abc@abcshipping.example", "o-ooo", "Automatic reply: [OCS-1] Help! My website is down!",
+		"Auto-Submitted: auto-replied", "I am out of the office until Monday.")
+	wantState(t, d.ticket(t, "OCS-1"), ticket.StatusWaitingCustomer, "")
 	d.mustMail(t, "abc@abcshipping.example", "o2", "Re: [OCS-1] Help! My website is down!", "", "The username is abc.")
 	wantState(t, d.ticket(t, "OCS-1"), ticket.StatusInProgress, "")
 	d.set(t, "OCS-1", ticket.Change{Status: ticket.StatusClosed})
@@ -180,6 +235,20 @@ func TestDeskSERA(t *testing.T) {
 		t.Fatalf("SERA-1 participants %v fields %v", tk.Participants, tk.Fields)
 	}
 	d.set(t, "SERA-1", ticket.Change{Status: ticket.StatusClosed})
-	d.mustMail(t, "j.devries@school.example", "n2", "Re: [SERA-1] Rooster exporteren", "", "Het lukt nog steeds niet.")
+	// Answering the last message the customer got, as a mail program does:
+	// In-Reply-To names it; the subject carries no reference.
+	last := ""
+	for _, m := range d.ticket(t, "SERA-1").Messages {
+		if m.Direction == ticket.Out && slices.Contains(m.To, "j.devries@school.example") {
+			last = m.MessageID
+		}
+	}
+	if last == "" {
+		t.Fatal("the customer got no mail to answer")
+	}
+	d.mustMail(t, "j.devries@school.example", "n2", "Re: Rooster exporteren", "In-Reply-To: <"+last+">", "Het lukt nog steeds niet.")
 	wantState(t, d.ticket(t, "SERA-1"), ticket.StatusInProgress, "")
+	if list, _ := d.Store.ListTickets(context.Background(), store.TicketFilter{}); len(list) != 1 {
+		t.Fatalf("%d tickets, want the one reopened", len(list))
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"postdesk/store"
-	"postdesk/templates"
 	"postdesk/threading"
 	"postdesk/ticket"
 )
@@ -27,7 +26,7 @@ func SetTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, de
 	if err != nil {
 		return err
 	}
-	tmpl, err := templates.Load(cfg.Notify.Templates)
+	tmpl, err := cfg.Templates()
 	if err != nil {
 		return err
 	}

@@ -177,6 +177,19 @@ type Rendered struct{ Text, HTML string }
 type Set struct {
 	text map[string]*texttemplate.Template // by "lang/kind"
 	html map[string]*htmltemplate.Template
+	// deskStatus are the desk's own words for states, by language and
+	// state (SetStatusWords); they win over the shipped words.
+	deskStatus map[string]map[string]string
+}
+
+// SetStatusWords makes words, by language and then state ("en" →
+// "waiting_customer" → "on hold"), the words customers read for those
+// states, in place of the shipped ones (OCS says "open", "on hold",
+// "closed"). Agents still read the shipped staff word where there is one
+// ("waiting for the customer"). It must be called before the Set is first
+// used; the config validates the languages and states.
+func (s *Set) SetStatusWords(words map[string]map[string]string) {
+	s.deskStatus = words
 }
 
 // Load parses every embedded template and then, when dir != "", the desk's
@@ -271,13 +284,13 @@ func (s *Set) loadTree(fsys fs.FS, name func(rel string) string) error {
 				return fmt.Errorf("templates: %s: %w", name(rel), err)
 			}
 			if isText {
-				t, err := parseText(lang, name(rel), body)
+				t, err := s.parseText(lang, name(rel), body)
 				if err != nil {
 					return err
 				}
 				s.text[lang+"/"+kind] = t
 			} else {
-				t, err := parseHTML(lang, name(rel), body)
+				t, err := s.parseHTML(lang, name(rel), body)
 				if err != nil {
 					return err
 				}
@@ -295,8 +308,8 @@ func unknownName(file string) error {
 }
 
 // parseText parses and tries the text template of lang in file.
-func parseText(lang, file string, body []byte) (*texttemplate.Template, error) {
-	t, err := texttemplate.New(file).Option("missingkey=error").Funcs(textFuncs(lang)).Parse(string(body))
+func (s *Set) parseText(lang, file string, body []byte) (*texttemplate.Template, error) {
+	t, err := texttemplate.New(file).Option("missingkey=error").Funcs(s.textFuncs(lang)).Parse(string(body))
 	if err != nil {
 		return nil, fileError(err)
 	}
@@ -313,8 +326,8 @@ func parseText(lang, file string, body []byte) (*texttemplate.Template, error) {
 // parseHTML parses and tries the HTML template of lang in file. Trying also
 // runs html/template's escaper, whose errors show only at the first
 // execution.
-func parseHTML(lang, file string, body []byte) (*htmltemplate.Template, error) {
-	t, err := htmltemplate.New(file).Option("missingkey=error").Funcs(htmlFuncs(lang)).Parse(string(body))
+func (s *Set) parseHTML(lang, file string, body []byte) (*htmltemplate.Template, error) {
+	t, err := htmltemplate.New(file).Option("missingkey=error").Funcs(s.htmlFuncs(lang)).Parse(string(body))
 	if err != nil {
 		return nil, fileError(err)
 	}
@@ -412,11 +425,28 @@ func (s *Set) Render(kind, lang string, d Data) (Rendered, error) {
 	return r, nil
 }
 
+// statusFunc is the template function status of lang: the desk's own word
+// for a customer (SetStatusWords), else the shipped word.
+func (s *Set) statusFunc(lang string) func(key string, staff ...bool) string {
+	w := wordsOf(lang)
+	return func(key string, staff ...bool) string {
+		if len(staff) > 0 && staff[0] {
+			if v, ok := w.staffStatus[key]; ok {
+				return v
+			}
+		}
+		if v, ok := s.deskStatus[lang][key]; ok {
+			return v
+		}
+		return w.statusWord(key)
+	}
+}
+
 // textFuncs are the functions of the text templates of lang.
-func textFuncs(lang string) texttemplate.FuncMap {
+func (s *Set) textFuncs(lang string) texttemplate.FuncMap {
 	w := wordsOf(lang)
 	return texttemplate.FuncMap{
-		"status":     w.statusWord,
+		"status":     s.statusFunc(lang),
 		"resolution": w.resolutionWord,
 		"date":       w.dateWord,
 		"trim":       trim,
@@ -425,10 +455,10 @@ func textFuncs(lang string) texttemplate.FuncMap {
 }
 
 // htmlFuncs are the functions of the HTML templates of lang.
-func htmlFuncs(lang string) htmltemplate.FuncMap {
+func (s *Set) htmlFuncs(lang string) htmltemplate.FuncMap {
 	w := wordsOf(lang)
 	return htmltemplate.FuncMap{
-		"status":     w.statusWord,
+		"status":     s.statusFunc(lang),
 		"resolution": w.resolutionWord,
 		"date":       w.dateWord,
 		"trim":       trim,
