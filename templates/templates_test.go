@@ -573,3 +573,35 @@ func TestRenderConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// A desk's own words for states (OCS: "on hold") are what its customers
+// read in both bodies; agents keep the shipped staff word, and other
+// languages and states keep theirs.
+func TestDeskStatusWords(t *testing.T) {
+	s := loadSet(t)
+	s.SetStatusWords(map[string]map[string]string{"en": {"waiting_customer": "on hold", "in_progress": "open"}})
+	d := sample(KindStatus) // in_progress -> waiting_customer
+	r, err := s.Render(KindStatus, "en", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{r.Text, r.HTML} {
+		if !strings.Contains(body, "on hold") || !strings.Contains(body, "open") || strings.Contains(body, "waiting for your answer") {
+			t.Errorf("customer's status notice:\n%s", body)
+		}
+	}
+	d.Staff = true
+	if r, err = s.Render(KindStatus, "en", d); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, "waiting for the customer") {
+		t.Errorf("agents' status notice:\n%s", r.Text)
+	}
+	d.Staff = false
+	if r, err = s.Render(KindStatus, "de", d); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, "Rückmeldung") || strings.Contains(r.Text, "on hold") {
+		t.Errorf("German status notice:\n%s", r.Text)
+	}
+}
