@@ -111,6 +111,7 @@ func TestJSONContract(t *testing.T) {
 
 func TestCLIErrors(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "cli.db")
+	cli(t, mailWithAttachment, "deliver", "--db", db, "--from", "anna@client.example")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -178,14 +179,30 @@ func TestParseJSONLines(t *testing.T) {
 func TestSetCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "cli.db")
 	cli(t, mailWithAttachment, "deliver", "--db", db, "--from", "anna@client.example")
-	if got := cli(t, "", "set", "TKT-1", "--db", db, "--assign", "bob@desk.example"); got != "TKT-1: assigned (was new), assignee bob@desk.example; notifications queued\n" {
+	// Only an agent or manager of the desk can be assigned.
+	err := run(context.Background(), "set", []string{"TKT-1", "--db", db, "--assign", "bob@desk.example"},
+		strings.NewReader(""), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "not an agent or manager of this desk (it has none)") {
+		t.Errorf("assigning a stranger: %v", err)
+	}
+	cli(t, "", "users", "add", "bob@desk.example", "--role", "agent", "--db", db)
+	cli(t, "", "users", "add", "ann@client.example", "--db", db)
+	err = run(context.Background(), "set", []string{"TKT-1", "--db", db, "--assign", "ann@client.example"},
+		strings.NewReader(""), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "staff: bob@desk.example") {
+		t.Errorf("assigning a customer: %v", err)
+	}
+	if got := cli(t, "", "show", "TKT-1", "--db", db); !strings.Contains(got, "status new,") {
+		t.Errorf("a refused assignment changed the ticket:\n%s", got)
+	}
+	if got := cli(t, "", "set", "TKT-1", "--db", db, "--assign", "Bob@desk.example"); got != "TKT-1: assigned (was new), assignee bob@desk.example; notifications queued\n" {
 		t.Errorf("assign printed %q", got)
 	}
 	if got := cli(t, "", "set", "--db", db, "TKT-1", "--status", "resolved", "--resolution", "quote_required",
 		"--note", "needs a quote"); !strings.Contains(got, "resolved (was assigned), resolution quote_required") {
 		t.Errorf("resolve printed %q", got)
 	}
-	err := run(context.Background(), "set", []string{"TKT-1", "--db", db, "--status", "new"}, strings.NewReader(""), &bytes.Buffer{})
+	err = run(context.Background(), "set", []string{"TKT-1", "--db", db, "--status", "new"}, strings.NewReader(""), &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "cannot go from resolved to new") {
 		t.Errorf("refused transition: %v", err)
 	}
