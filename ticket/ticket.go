@@ -77,8 +77,8 @@ type Ticket struct {
 	// DueAt is when the ticket's resolution target falls due, null without
 	// a target, while the clock is paused, or once the ticket is done; SLA
 	// says where it stands. Both are computed when the ticket is shown.
-	DueAt    *time.Time `json:"due_at"`
-	SLA      *SLAView   `json:"sla,omitempty"`
+	DueAt *time.Time `json:"due_at"`
+	SLA   *SLAView   `json:"sla,omitempty"`
 	// Messages are the ticket's mails (show); `tickets --json` lists the
 	// tickets without them, as [].
 	Messages []Message `json:"messages"`
