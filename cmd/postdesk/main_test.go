@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -42,6 +43,24 @@ func keys(obj map[string]any) map[string]bool {
 	return out
 }
 
+// requireExactKeys fails unless obj has exactly the keys want.
+func requireExactKeys(t *testing.T, what string, obj map[string]any, want ...string) {
+	t.Helper()
+	have := keys(obj)
+	wanted := map[string]bool{}
+	for _, k := range want {
+		wanted[k] = true
+		if !have[k] {
+			t.Errorf("%s JSON lacks %q (has %v)", what, k, have)
+		}
+	}
+	for k := range have {
+		if !wanted[k] {
+			t.Errorf("%s JSON has %q, which is not in the contract %v", what, k, want)
+		}
+	}
+}
+
 func requireKeys(t *testing.T, what string, obj map[string]any, want ...string) {
 	t.Helper()
 	have := keys(obj)
@@ -67,8 +86,16 @@ func TestJSONContract(t *testing.T) {
 		t.Fatalf("tickets --json: %d tickets", len(list))
 	}
 	ticketKeys := []string{"ref", "subject", "summary", "client", "severity", "priority", "status", "requester",
-		"participants", "fields", "created_at", "updated_at"}
+		"participants", "fields", "created_at", "updated_at", "messages", "events", "resolution", "assignee",
+		"escalated", "linked", "department", "category"}
 	requireKeys(t, "tickets", list[0], ticketKeys...)
+	// The list carries no messages (show does): always [], never absent or null.
+	if msgs, ok := list[0]["messages"].([]any); !ok || len(msgs) != 0 {
+		t.Errorf("tickets --json messages = %#v, want []", list[0]["messages"])
+	}
+	if evs, _ := list[0]["events"].([]any); len(evs) == 0 {
+		t.Errorf("tickets --json events = %#v, want the history", list[0]["events"])
+	}
 
 	var tk map[string]any
 	if err := json.Unmarshal([]byte(cli(t, "", "show", "TKT-1", "--db", db, "--json")), &tk); err != nil {
@@ -80,6 +107,22 @@ func TestJSONContract(t *testing.T) {
 	}
 	if created, _ := tk["created_at"].(string); !strings.HasSuffix(created, "Z") || len(created) != len("2026-11-23T09:00:00Z") {
 		t.Errorf("created_at %q is not RFC 3339 UTC", tk["created_at"])
+	}
+	// Every event has every key; the mail that caused it is named.
+	evs, _ := tk["events"].([]any)
+	if len(evs) == 0 {
+		t.Fatalf("events = %v", tk["events"])
+	}
+	for i, e := range evs {
+		ev, _ := e.(map[string]any)
+		requireExactKeys(t, fmt.Sprintf("event %d", i), ev, "at", "actor", "type", "from", "to", "reason", "message_id")
+		if at, _ := ev["at"].(string); !strings.HasSuffix(at, "Z") {
+			t.Errorf("event %d at %q is not RFC 3339 UTC", i, ev["at"])
+		}
+	}
+	if first, _ := evs[0].(map[string]any); first["type"] != "created" || first["message_id"] != "cli1@client.example" ||
+		first["from"] != "" {
+		t.Errorf("created event = %v, want message_id cli1@client.example and from \"\"", first)
 	}
 	msgs, _ := tk["messages"].([]any)
 	if len(msgs) != 2 {
@@ -104,7 +147,8 @@ func TestJSONContract(t *testing.T) {
 	if got := cli(t, "", "outbox", "--db", db); !strings.Contains(got, "pending") || !strings.Contains(got, "TKT-1  ack") {
 		t.Errorf("outbox:\n%s", got)
 	}
-	if got := cli(t, "", "show", "--db", db, "tkt-1"); !strings.Contains(got, "consignments.csv") {
+	if got := cli(t, "", "show", "--db", db, "tkt-1"); !strings.Contains(got, "consignments.csv") ||
+		!strings.Contains(got, "department -, category -") || !strings.Contains(got, "by mail <cli1@client.example>") {
 		t.Errorf("show (text):\n%s", got)
 	}
 }
@@ -249,11 +293,28 @@ func TestPeopleCommands(t *testing.T) {
 		{"users", "add", "x@y.example", "--role", "boss", "--db", db},
 		{"users", "add", "x@y.example", "--lang", "fr", "--db", db},
 		{"orgs", "add", "X", "--domain", "@bad", "--db", db},
+		{"orgs", "add", "NoDomain", "--db", db},
+		{"users", "add", "x@y.example", "--org", "Nope", "--db", db},
 		{"users", "frobnicate", "--db", db},
 	} {
 		if err := run(context.Background(), bad[0], bad[1:], strings.NewReader(""), &bytes.Buffer{}); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
+	}
+	// The refusals say why, and wrote nothing.
+	err := run(context.Background(), "orgs", []string{"add", "NoDomain", "--db", db}, strings.NewReader(""), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "at least one --domain") {
+		t.Errorf("orgs add without a domain: %v", err)
+	}
+	err = run(context.Background(), "users", []string{"add", "x@y.example", "--org", "Nope", "--db", db}, strings.NewReader(""), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), `org "Nope" is not known to this desk (known: Replica Client)`) {
+		t.Errorf("users add --org of an unknown org: %v", err)
+	}
+	if got := cli(t, "", "users", "list", "--db", db); strings.Contains(got, "x@y.example") {
+		t.Errorf("a refused user was stored:\n%s", got)
+	}
+	if got := cli(t, "", "orgs", "list", "--db", db); strings.Contains(got, "NoDomain") {
+		t.Errorf("a refused org was stored:\n%s", got)
 	}
 }
 
