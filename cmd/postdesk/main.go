@@ -32,7 +32,7 @@ commands:
   show REF               show one ticket with its messages and history
   outbox [show|retry ID] list outbound mail that is pending or failed; one mail's attempts; send a failed one again
   outbox bounced         addresses that hard-bounced, and until when mail to them is suspended
-  parse FILE...          show what the parser makes of mail files
+  parse FILE...          show what the parser makes of mail files (as the --config desk would); exits 1 if any failed
   set REF                change a ticket: --status, --assign, --resolution, --note
   check-config FILE      validate a config file without starting anything
   users add EMAIL | list  known people: --name, --org, --role customer|agent|manager, --lang, --department
