@@ -65,6 +65,9 @@ func TestReadCommandsBesideRunningDesk(t *testing.T) {
 	if got := cli(t, "", "outbox", "show", "1", "--db", db); !strings.Contains(got, "outbox 1: pending ack mail of TKT-1") {
 		t.Errorf("outbox show beside the desk:\n%s", got)
 	}
+	if got := cli(t, "", "outbox", "bounced", "--db", db); !strings.Contains(got, "(no address has bounced)") {
+		t.Errorf("outbox bounced beside the desk:\n%s", got)
+	}
 	if got := cli(t, "", "users", "list", "--db", db); !strings.HasPrefix(got, "EMAIL") {
 		t.Errorf("users list beside the desk:\n%s", got)
 	}
