@@ -27,8 +27,8 @@ type TicketQuery struct {
 
 // WriteTickets writes the tickets q selects to w, newest first, each with
 // where it stands against its SLA target (due_at, sla): a table for people,
-// or with q.JSON a JSON array in the contract form of ticket.Ticket
-// (without messages).
+// or with q.JSON a JSON array in the contract form of ticket.Ticket with
+// each ticket's events; "messages" is always [] in the list (show has them).
 func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, q TicketQuery) error {
 	var f store.TicketFilter
 	if q.Status != "" {
@@ -58,6 +58,7 @@ func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, cfg Config,
 			return err
 		}
 		clock.annotate(&t, events, now)
+		t.Events, t.Messages = events, []ticket.Message{}
 		if (q.Breached || q.DueWithin > 0) && !urgent(t, now, q.DueWithin) {
 			continue
 		}
@@ -84,7 +85,9 @@ func WriteTickets(ctx context.Context, w io.Writer, st *store.Store, cfg Config,
 	return tw.Flush()
 }
 
-// WriteTicket writes ticket ref with its messages, attachments and history.
+// WriteTicket writes ticket ref with its messages, attachments and history:
+// as text (department and category included; each event with the
+// Message-ID of the mail that caused it) or with asJSON in the contract form.
 func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, ref string, asJSON bool) error {
 	n, err := threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain).ParseRef(ref)
 	if err != nil {
@@ -124,6 +127,7 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 	if len(t.Linked) > 0 {
 		fmt.Fprintf(w, ", linked %s", strings.Join(t.Linked, ", "))
 	}
+	fmt.Fprintf(w, "\ndepartment %s, category %s", orDash(t.Department), orDash(t.Category))
 	fmt.Fprintf(w, "\nrequester %s", t.Requester)
 	if len(t.Participants) > 0 {
 		fmt.Fprintf(w, ", participants %s", strings.Join(t.Participants, ", "))
@@ -176,9 +180,28 @@ func WriteTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, 
 		if e.Reason != "" {
 			fmt.Fprintf(w, "  (%s)", e.Reason)
 		}
+		if e.MessageID != "" {
+			fmt.Fprintf(w, "  by mail <%s>", e.MessageID)
+		}
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// AdminSet is SetTicket for `postdesk set`: an assignee it names must be an
+// agent or manager of the desk (CheckAssignee), else nothing changes.
+func AdminSet(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, req SetRequest) error {
+	if err := CheckAssignee(ctx, st, req.Change.Assignee); err != nil {
+		return err
+	}
+	return SetTicket(ctx, w, st, cfg, deps, req)
 }
 
 func writeJSON(w io.Writer, v any) error {

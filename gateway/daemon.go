@@ -40,6 +40,36 @@ func OpenStore(ctx context.Context, cfg Config, deps Deps) (*store.Store, error)
 	return store.Open(ctx, cfg.Database.Path, store.Options{Synchronous: cfg.Database.Synchronous, Now: deps.Now})
 }
 
+// OpenReader opens the existing database named in cfg for reading only
+// (store.OpenReader): no file is created, no migration runs, and a desk
+// running on the file is not disturbed. The admin views use it.
+func OpenReader(ctx context.Context, cfg Config, deps Deps) (*store.Store, error) {
+	return store.OpenReader(ctx, cfg.Database.Path, store.Options{Now: deps.Now})
+}
+
+// OpenAdmin opens the database named in cfg for an admin command that
+// writes, and loads the config's users and organisations into it (as serve
+// and deliver do), so that the command sees the people the desk knows. With
+// create false a missing database file is refused (store.RequireFile)
+// instead of created: only commands that make sense before the first
+// `serve` (users add, orgs add) pass true.
+func OpenAdmin(ctx context.Context, cfg Config, deps Deps, create bool) (*store.Store, error) {
+	if !create {
+		if err := store.RequireFile(cfg.Database.Path); err != nil {
+			return nil, err
+		}
+	}
+	st, err := OpenStore(ctx, cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	if err := LoadPeople(ctx, st, cfg, deps); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("load users and orgs: %w", err)
+	}
+	return st, nil
+}
+
 // Listeners are sockets the daemon serves on instead of opening its own,
 // such as tests' 127.0.0.1:0 listeners. A nil field means "listen on the
 // configured address".
@@ -218,7 +248,8 @@ func Serve(ctx context.Context, cfg Config, deps Deps) error {
 
 // DeliverOne takes one mail from r through the pipeline, as an MTA's pipe
 // transport would hand it over, and returns what became of it. rcpt defaults
-// to the desk address.
+// to the desk address. Like serve it creates and migrates the database when
+// needed and loads the config's users and organisations first.
 func DeliverOne(ctx context.Context, cfg Config, deps Deps, env Envelope, rcpt string, r io.Reader) (Outcome, error) {
 	if rcpt == "" {
 		rcpt = cfg.DeskAddress()
@@ -240,6 +271,11 @@ func DeliverOne(ctx context.Context, cfg Config, deps Deps, env Envelope, rcpt s
 		return Outcome{}, err
 	}
 	defer st.Close()
+	// Each delivery is its own process: the config's users and orgs decide
+	// who may open a ticket here just as they do under serve.
+	if err := LoadPeople(ctx, st, cfg, deps); err != nil {
+		return Outcome{}, fmt.Errorf("load users and orgs: %w", err)
+	}
 	secret, err := ReplySecret(ctx, st, cfg, deps)
 	if err != nil {
 		return Outcome{}, err

@@ -114,7 +114,7 @@ func TestPermanentFailureAndRetry(t *testing.T) {
 	id := fmt.Sprint(rows[0].ID)
 	var out bytes.Buffer
 	if err := RetryOutbox(ctx, &out, d.Store, testDeps(d.clock, d.dns), "999", "ops"); err == nil ||
-		!strings.Contains(err.Error(), "no such mail") {
+		!strings.Contains(err.Error(), "no such mail (postdesk outbox lists them)") {
 		t.Errorf("retry of a missing mail: %v", err)
 	}
 	d.relay.mu.Lock()

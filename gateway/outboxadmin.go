@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -81,7 +80,7 @@ func RetryOutbox(ctx context.Context, w io.Writer, st *store.Store, deps Deps, a
 	}
 	err = st.Write(ctx, func(tx *store.Tx) error { return tx.Requeue(id, deps.clock(), who) })
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("outbox %d: no such mail (postdesk outbox lists them)", id)
 	case errors.Is(err, store.ErrNotRequeued):
 		return fmt.Errorf("outbox %d: only a failed mail can be sent again (%w)", id, err)

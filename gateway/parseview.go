@@ -16,7 +16,14 @@ import (
 )
 
 // ParsedMail is what `postdesk parse --json` prints for one file. Its keys
-// are a contract that tools read: they are added to, never renamed.
+// are a contract that tools read: they are added to, never renamed. Every
+// key is always present except file (empty only without a file), error
+// (only when the file could not be read or parsed; then the other keys hold
+// what could be made of it, arrays [] and objects {} when nothing) and kind
+// (one of parser's kinds; left out for a file that could not be read).
+// bounce is null or recipient, status, hard, with the additions reply_code
+// and reason (when known) and others (the report's further recipients, as
+// bounce objects), as parser.Bounce has them.
 type ParsedMail struct {
 	File        string             `json:"file,omitempty"`
 	Error       string             `json:"error,omitempty"`
@@ -35,11 +42,12 @@ type ParsedMail struct {
 	NewText     string             `json:"new_text"`
 	Signature   string             `json:"signature"`
 	Fields      map[string]string  `json:"fields"`
-	Kind        string             `json:"kind"`
+	Kind        string             `json:"kind,omitempty"`
 	Bounce      *parser.Bounce     `json:"bounce"`
 	Attachments []ParsedFile       `json:"attachments"`
 	Forwarded   []parser.Forwarded `json:"forwarded"`
 	Problems    []string           `json:"problems"`
+	read        bool               // the file was read (Error, if any, is the parser's)
 }
 
 // ParsedFile is one attachment of a ParsedMail.
@@ -53,15 +61,22 @@ type ParsedFile struct {
 }
 
 // ParseFile reads and parses one mail file the way the pipeline would for
-// the desk in cfg. A file that cannot be read gives a ParsedMail with Error.
+// the desk in cfg. A file that cannot be read gives a ParsedMail with Error
+// and empty fields; one whose MIME structure cannot be parsed gives Error
+// with what the parser still made of it (as the pipeline keeps it).
 func ParseFile(cfg Config, path string) ParsedMail {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return ParsedMail{File: path, Error: err.Error()}
+		v := view(cfg, &parser.Message{})
+		v.File, v.Error = path, err.Error()
+		return v
 	}
-	msg, _ := parser.ParseWith(raw, parserOptions(cfg))
+	msg, err := parser.ParseWith(raw, parserOptions(cfg))
 	v := view(cfg, msg)
-	v.File = path
+	v.File, v.read = path, true
+	if err != nil {
+		v.Error = err.Error()
+	}
 	return v
 }
 
@@ -105,7 +120,8 @@ func view(cfg Config, msg *parser.Message) ParsedMail {
 
 // WriteParse parses each file and writes the result: with asJSON one JSON
 // object per line (JSON Lines), else a readable summary. A file that cannot
-// be read is reported and the run goes on; the error says how many failed.
+// be read or parsed is reported (with error) and the run goes on; the
+// returned error says how many failed, so the command exits non-zero.
 func WriteParse(w io.Writer, cfg Config, files []string, asJSON bool) error {
 	failed := 0
 	enc := json.NewEncoder(w)
@@ -124,7 +140,7 @@ func WriteParse(w io.Writer, cfg Config, files []string, asJSON bool) error {
 		writeParsedText(w, v)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d files could not be read", failed, len(files))
+		return fmt.Errorf("%d of %d files could not be read or parsed", failed, len(files))
 	}
 	return nil
 }
@@ -132,8 +148,11 @@ func WriteParse(w io.Writer, cfg Config, files []string, asJSON bool) error {
 func writeParsedText(w io.Writer, v ParsedMail) {
 	fmt.Fprintf(w, "== %s\n", v.File)
 	if v.Error != "" {
-		fmt.Fprintf(w, "error: %s\n\n", v.Error)
-		return
+		fmt.Fprintf(w, "error: %s\n", v.Error)
+		if !v.read {
+			fmt.Fprintln(w)
+			return
+		}
 	}
 	row := func(k, val string) {
 		if val != "" {

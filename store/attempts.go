@@ -83,12 +83,13 @@ var ErrNotRequeued = errors.New("only a failed mail can be sent again")
 // Requeue makes failed outbox row id pending again, due at now; its
 // attempts are kept (so a new temporary failure waits the longer backoff
 // they earned) and the age limit counts from now. A row that is pending
-// or sent is left alone (ErrNotRequeued); a missing one is sql.ErrNoRows.
+// or sent is left alone (ErrNotRequeued); a missing one is refused with an
+// error wrapping ErrNotFound.
 func (t *Tx) Requeue(id int64, now time.Time, who string) error {
 	var state string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT state FROM outbox WHERE id = ?`, id).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("requeue outbox %d: no such mail: %w", id, err)
+		return fmt.Errorf("requeue outbox %d: no such mail: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("requeue outbox %d: %w", id, err)

@@ -45,6 +45,10 @@ func TestMarkBounced(t *testing.T) {
 	if err := s.Write(ctx, func(tx *Tx) error { return tx.Requeue(id, at, "operator") }); err != nil {
 		t.Errorf("requeue after a bounce: %v", err)
 	}
+	err = s.Write(ctx, func(tx *Tx) error { return tx.Requeue(id+100, at, "operator") })
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("Requeue of a missing row = %v, want ErrNotFound", err)
+	}
 	err = s.Write(ctx, func(tx *Tx) error { return tx.MarkBounced(id+100, reason, at) })
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("MarkBounced of a missing row = %v, want ErrNotFound", err)

@@ -140,7 +140,9 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) ([]ticket.Ticke
 }
 
 // Ticket returns the ticket with reference prefix-number, with its
-// participants, messages (with attachment metadata) and events.
+// participants, messages (with attachment metadata) and events (each with
+// the Message-ID of the mail that caused it, if any); both lists are
+// non-nil.
 // It returns an error wrapping ErrNotFound when there is none.
 func (s *Store) Ticket(ctx context.Context, prefix string, number int64) (ticket.Ticket, error) {
 	t, err := ticketByNumber(ctx, s.r, prefix, number)
@@ -161,7 +163,7 @@ func (s *Store) messages(ctx context.Context, ticketID int64) ([]ticket.Message,
 		return nil, fmt.Errorf("read messages: %w", err)
 	}
 	defer rows.Close()
-	var out []ticket.Message
+	out := []ticket.Message{}
 	for rows.Next() {
 		var m ticket.Message
 		var to, cc, problems, forwarded, created string
@@ -211,17 +213,18 @@ func (s *Store) events(ctx context.Context, ticketID int64) ([]ticket.Event, err
 }
 
 func readEvents(ctx context.Context, q queryer, ticketID int64) ([]ticket.Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT at, actor, type, from_status, to_status, reason
-		FROM events WHERE ticket_id = ? ORDER BY id`, ticketID)
+	rows, err := q.QueryContext(ctx, `SELECT e.at, e.actor, e.type, e.from_status, e.to_status, e.reason,
+		coalesce(m.message_id, '') FROM events e LEFT JOIN messages m ON m.id = e.message_id
+		WHERE e.ticket_id = ? ORDER BY e.id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
-	var out []ticket.Event
+	out := []ticket.Event{}
 	for rows.Next() {
 		var e ticket.Event
 		var at string
-		if err := rows.Scan(&at, &e.Actor, &e.Type, &e.From, &e.To, &e.Reason); err != nil {
+		if err := rows.Scan(&at, &e.Actor, &e.Type, &e.From, &e.To, &e.Reason, &e.MessageID); err != nil {
 			return nil, fmt.Errorf("read events: %w", err)
 		}
 		if e.At, err = parseTS(at); err != nil {

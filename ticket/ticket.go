@@ -77,10 +77,12 @@ type Ticket struct {
 	// DueAt is when the ticket's resolution target falls due, null without
 	// a target, while the clock is paused, or once the ticket is done; SLA
 	// says where it stands. Both are computed when the ticket is shown.
-	DueAt    *time.Time `json:"due_at"`
-	SLA      *SLAView   `json:"sla,omitempty"`
-	Messages []Message  `json:"messages,omitempty"`
-	Events   []Event    `json:"events,omitempty"`
+	DueAt *time.Time `json:"due_at"`
+	SLA   *SLAView   `json:"sla,omitempty"`
+	// Messages are the ticket's mails (show); `tickets --json` lists the
+	// tickets without them, as [].
+	Messages []Message `json:"messages"`
+	Events   []Event   `json:"events"`
 }
 
 // Message is one mail on a ticket, inbound or outbound.
@@ -146,14 +148,20 @@ const (
 	EventCommands     EventType = "commands"  // a mail's commands, refused: why
 )
 
-// Event is one line of a ticket's history: who did what, when and why.
+// Event is one line of a ticket's history: who did what, when and why. In
+// JSON every key is always present; from, to, reason and message_id are ""
+// when they do not apply.
 type Event struct {
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Type   EventType `json:"type"`
-	From   Status    `json:"from,omitempty"`
-	To     Status    `json:"to,omitempty"`
-	Reason string    `json:"reason,omitempty"`
+	From   Status    `json:"from"`
+	To     Status    `json:"to"`
+	Reason string    `json:"reason"`
+	// MessageID is the Message-ID (without angle brackets) of the mail that
+	// caused the event; "" for an operator's change or a timer. It is read
+	// back from the store, not written from here.
+	MessageID string `json:"message_id"`
 }
 
 // FormatRef renders a reference number such as "TKT-12" (prefix, hyphen, number).

@@ -32,7 +32,7 @@ commands:
   show REF               show one ticket with its messages and history
   outbox [show|retry ID] list outbound mail that is pending or failed; one mail's attempts; send a failed one again
   outbox bounced         addresses that hard-bounced, and until when mail to them is suspended
-  parse FILE...          show what the parser makes of mail files
+  parse FILE...          show what the parser makes of mail files (as the --config desk would); exits 1 if any failed
   set REF                change a ticket: --status, --assign, --resolution, --note
   check-config FILE      validate a config file without starting anything
   users add EMAIL | list  known people: --name, --org, --role customer|agent|manager, --lang, --department
@@ -142,7 +142,7 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+		return withStore(ctx, &c, readOnly, func(cfg gateway.Config, st *store.Store) error {
 			return gateway.WriteTickets(ctx, stdout, st, cfg, deps(), q)
 		})
 	case "show":
@@ -158,7 +158,7 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		if ref == "" {
 			return fmt.Errorf("show takes one reference, like TKT-12")
 		}
-		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+		return withStore(ctx, &c, readOnly, func(cfg gateway.Config, st *store.Store) error {
 			return gateway.WriteTicket(ctx, stdout, st, cfg, deps(), ref, *asJSON)
 		})
 	case "outbox":
@@ -168,7 +168,11 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		if err != nil {
 			return err
 		}
-		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+		mode := readOnly
+		if len(pos) > 0 && pos[0] == "retry" {
+			mode = writeExisting
+		}
+		return withStore(ctx, &c, mode, func(cfg gateway.Config, st *store.Store) error {
 			switch {
 			case len(pos) == 0:
 				return gateway.WriteOutbox(ctx, stdout, st, *all)
@@ -220,8 +224,8 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 				return fmt.Errorf("--resolution: %w", err)
 			}
 		}
-		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
-			return gateway.SetTicket(ctx, stdout, st, cfg, deps(), req)
+		return withStore(ctx, &c, writeExisting, func(cfg gateway.Config, st *store.Store) error {
+			return gateway.AdminSet(ctx, stdout, st, cfg, deps(), req)
 		})
 	case "check-config":
 		pos, err := parseArgs(fs, args)
@@ -245,13 +249,13 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 			return err
 		}
 		u.Role = ticket.Role(*role)
-		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+		return withStore(ctx, &c, modeFor(pos), func(cfg gateway.Config, st *store.Store) error {
 			switch {
 			case len(pos) == 2 && pos[0] == "add":
 				u.Email = pos[1]
 				return gateway.AddUser(ctx, st, deps(), u)
 			case len(pos) == 1 && pos[0] == "list":
-				return gateway.WriteUsers(ctx, stdout, st, *asJSON)
+				return gateway.WriteUsers(ctx, stdout, st, cfg, *asJSON)
 			case len(pos) == 2 && pos[0] == "passwd":
 				password, err := gateway.ReadPassword(stdin)
 				if err != nil {
@@ -273,13 +277,13 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		if err != nil {
 			return err
 		}
-		return withStore(ctx, &c, func(cfg gateway.Config, st *store.Store) error {
+		return withStore(ctx, &c, modeFor(pos), func(cfg gateway.Config, st *store.Store) error {
 			switch {
 			case len(pos) == 2 && pos[0] == "add":
 				o.Name = pos[1]
 				return gateway.AddOrg(ctx, st, deps(), o)
 			case len(pos) == 1 && pos[0] == "list":
-				return gateway.WriteOrgs(ctx, stdout, st, *asJSON)
+				return gateway.WriteOrgs(ctx, stdout, st, cfg, *asJSON)
 			}
 			return fmt.Errorf("usage: postdesk orgs add NAME --domain D [--domain D2] [--manager EMAIL] | orgs list [--json]")
 		})
@@ -290,12 +294,38 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }
 
-func withStore(ctx context.Context, c *common, fn func(gateway.Config, *store.Store) error) error {
+// How an admin command opens the database.
+type openMode int
+
+const (
+	readOnly      openMode = iota // the file must exist; nothing is written (gateway.OpenReader)
+	writeExisting                 // the file must exist (gateway.OpenAdmin)
+	writeCreate                   // created when missing: steps that come before the first serve
+)
+
+// modeFor is the open mode of users and orgs: list reads; add may come
+// before the first serve; anything else (passwd) needs the database.
+func modeFor(pos []string) openMode {
+	switch {
+	case len(pos) > 0 && pos[0] == "list":
+		return readOnly
+	case len(pos) > 0 && pos[0] == "add":
+		return writeCreate
+	}
+	return writeExisting
+}
+
+func withStore(ctx context.Context, c *common, mode openMode, fn func(gateway.Config, *store.Store) error) error {
 	cfg, err := c.load()
 	if err != nil {
 		return err
 	}
-	st, err := gateway.OpenStore(ctx, cfg, deps())
+	var st *store.Store
+	if mode == readOnly {
+		st, err = gateway.OpenReader(ctx, cfg, deps())
+	} else {
+		st, err = gateway.OpenAdmin(ctx, cfg, deps(), mode == writeCreate)
+	}
 	if err != nil {
 		return err
 	}
