@@ -34,7 +34,7 @@ commands:
   outbox bounced         addresses that hard-bounced, and until when mail to them is suspended
   parse FILE...          show what the parser makes of mail files (as the --config desk would); exits 1 if any failed
   set REF                change a ticket: --status, --assign, --resolution, --note
-  check-config FILE      validate a config file without starting anything
+  check-config FILE...   validate config files (the desks of one host) without starting anything
   users add EMAIL | list  known people: --name, --org, --role customer|agent|manager, --lang, --department
   users passwd EMAIL     set the submission (SMTP AUTH) password of an agent; reads one line on stdin
   orgs add NAME | list    customer organisations: --domain D (repeatable), --manager EMAIL
@@ -232,10 +232,10 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		if err != nil {
 			return err
 		}
-		if len(pos) != 1 {
-			return fmt.Errorf("check-config takes one config file")
+		if len(pos) == 0 {
+			return fmt.Errorf("check-config takes one or more config files")
 		}
-		return gateway.CheckConfig(stdout, pos[0])
+		return gateway.CheckConfigs(stdout, pos)
 	case "users":
 		var u ticket.User
 		fs.StringVar(&u.Name, "name", "", "the person's `NAME`")
