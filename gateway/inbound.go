@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -93,8 +94,18 @@ func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, se
 // everything derived from it are committed, or with an error after which
 // the mail was kept as failed (when even that was possible) and nothing else
 // changed. The same mail delivered again changes nothing and succeeds.
-func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outcome, error) {
+//
+// A panic anywhere in the pipeline is a failure like any other: it is logged
+// with its stack, the mail is kept as failed and the caller gets an error
+// (451 over SMTP, so the client sends the mail again).
+func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (out Outcome, err error) {
 	now := p.deps.clock()
+	var rec store.RawMessage // the mail as it will be kept, once parsed
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = Outcome{}, p.keepAfterPanic(ctx, env, raw, rec, now, r)
+		}
+	}()
 	msg, perr := parser.ParseWith(raw, p.opts)
 	if perr != nil {
 		p.deps.Log.Warn("mail parsed with problems", "message_id", msg.MessageID, "err", perr)
@@ -102,16 +113,15 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	if id, ok := p.bouncedOutbox(env); ok { // about our mail: never a ticket (bounce.go)
 		return p.deliverBounce(ctx, env, msg, raw, id)
 	}
-	rec := rawRecord(env, msg, raw, now)
+	rec = rawRecord(env, msg, raw, now)
 	in := inbound(msg, env)
 	cm := commandMail{block: ticket.ReadCommands(msg.Reply.NewText, p.words), control: p.isControl(env),
 		tokenRef: p.provenTicket(env, in.From)}
 	if cm.has() || p.isStaff(ctx, in.From) {
 		cm.proof = p.senderProof(ctx, env, raw, in.From)
 	}
-	var out Outcome
 	var queued bool
-	err := p.store.Write(ctx, func(tx *store.Tx) error {
+	err = p.store.Write(ctx, func(tx *store.Tx) error {
 		out, queued = Outcome{}, false
 		return p.apply(tx, rec, msg, in, cm, now, &out, &queued)
 	})
@@ -134,6 +144,23 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	p.deps.Log.Info("mail delivered", "ref", out.Ref, "created", out.Created, "duplicate", out.Duplicate,
 		"message_id", msg.MessageID, "from", in.From, "remote", env.Remote)
 	return out, nil
+}
+
+// keepAfterPanic logs a panic of the pipeline with its stack and keeps the
+// mail as failed (under its bytes' hash when it panicked before its record was
+// made). It returns the error the caller answers with: the mail was not taken.
+func (p *Pipeline) keepAfterPanic(ctx context.Context, env Envelope, raw []byte, rec store.RawMessage,
+	now time.Time, panicked any) error {
+	p.deps.Log.Error("pipeline panicked", "panic", fmt.Sprint(panicked), "remote", env.Remote,
+		"mail_from", env.MailFrom, "stack", string(debug.Stack()))
+	if rec.DedupeKey == "" {
+		rec = rawRecord(env, &parser.Message{}, raw, now)
+	}
+	err := fmt.Errorf("deliver: pipeline panicked: %v", panicked)
+	if ferr := p.store.Write(ctx, func(tx *store.Tx) error { return tx.RecordFailedRaw(rec, err.Error()) }); ferr != nil {
+		return fmt.Errorf("%w (and keeping it as failed: %w)", err, ferr)
+	}
+	return fmt.Errorf("%w (kept as failed)", err)
 }
 
 func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message, in ticket.Inbound,
