@@ -1,9 +1,11 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net"
 	"slices"
 	"strconv"
@@ -11,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"postdesk/store"
 )
@@ -174,4 +178,83 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// A panic in the pipeline before the store write (here in the DNS look-up
+// of a DKIM-signed mail with commands) answers 451 4.3.0 with the desk's
+// sentence, keeps the mail as failed byte for byte, logs the stack, and the
+// server goes on taking mail on the same connection.
+func TestPipelinePanicAnswers451AndKeepsMail(t *testing.T) {
+	cfg := testConfig(t)
+	logs := &syncWriter{w: &bytes.Buffer{}}
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	deps := testDeps(clock, &fakeDNS{})
+	deps.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	deps.LookupTXT = func(context.Context, string) ([]string, error) { panic("resolver bug") }
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Start(context.Background(), cfg, deps, ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	ctx := context.Background()
+
+	signed, _, _ := signDKIM(t, crlf("From: anna@client.example\nTo: support@desk.example\nSubject: please close\n"+
+		"Message-ID: <p1@client.example>\nDate: Mon, 23 Nov 2026 08:55:00 +0000\n\n#status resolved\n\nThanks.\n"),
+		"client.example", "sel")
+	c, err := smtp.Dial(d.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = transactKeep(c, "anna@client.example", []string{"support@desk.example"}, signed)
+	if smtpCode(err) != "451 4.3.0" || !strings.Contains(err.Error(), "could not be stored just now") {
+		t.Fatalf("panicking pipeline answered %v, want 451 4.3.0 with the desk's sentence", err)
+	}
+	if strings.Contains(err.Error(), "resolver") || strings.Contains(err.Error(), "panic") {
+		t.Errorf("451 text leaks internals: %v", err)
+	}
+	failed, _ := d.Store.RawMessages(ctx, store.RawFailed)
+	if len(failed) != 1 || !bytes.Equal(failed[0].Raw, signed) || !strings.Contains(failed[0].Error, "resolver bug") {
+		t.Fatalf("mail not kept as failed byte for byte with the panic: %+v", failed)
+	}
+	if l := logs.String(); !strings.Contains(l, "pipeline panicked") || !strings.Contains(l, "senderProof") {
+		t.Fatalf("panic not logged with its stack:\n%s", l)
+	}
+	// The connection survived (go-smtp's own recover would answer 421 and
+	// close it): the next mail on it is taken.
+	text, err := transactKeep(c, "anna@client.example", []string{"support@desk.example"}, crlf(firstMail))
+	if err != nil || !strings.Contains(text, "TKT-1") {
+		t.Fatalf("next mail on the same connection: %q, %v", text, err)
+	}
+}
+
+// transactKeep is transact without the QUIT: one mail on an open session.
+func transactKeep(c *smtp.Client, from string, to []string, raw []byte) (string, error) {
+	if err := c.Mail(from, nil); err != nil {
+		return "", err
+	}
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt, nil); err != nil {
+			return "", err
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return "", err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return "", err
+	}
+	resp, err := w.CloseWithResponse()
+	if err != nil {
+		return "", err
+	}
+	return resp.StatusText, nil
 }
