@@ -19,6 +19,7 @@ import (
 	"postdesk/parser"
 	"postdesk/store"
 	"postdesk/threading"
+	"postdesk/ticket"
 )
 
 const firstMail = `From: Anna Client <anna@client.example>
@@ -478,4 +479,63 @@ func (s *syncWriter) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.String()
+}
+
+// A stranger's mail that names an existing ticket (by its headers and its
+// subject) opens a new ticket under desk.strangers = "new_ticket"; agents
+// see the two tickets linked both ways, and the stranger is told nothing of
+// the old ticket.
+func TestStrangerTicketLinkedToTheNamedOne(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	ctx := context.Background()
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail)); err != nil {
+		t.Fatal(err)
+	}
+	raw := crlf("From: zed@other.example\nTo: support@desk.example\nSubject: RE: [TKT-1] help\n" +
+		"In-Reply-To: <m1@client.example>\nMessage-ID: <z1@other.example>\n\nIs this solved?\n")
+	text, err := send(t, d.Addr(), "zed@other.example", []string{"support@desk.example"}, raw)
+	if err != nil || !strings.Contains(text, "TKT-2") {
+		t.Fatalf("stranger's mail: %q %v, want new ticket TKT-2", text, err)
+	}
+	newTk, err := d.Store.Ticket(ctx, "TKT", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldTk, err := d.Store.Ticket(ctx, "TKT", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(newTk.Linked, []string{"TKT-1"}) || !slices.Equal(oldTk.Linked, []string{"TKT-2"}) {
+		t.Fatalf("links: TKT-2 %v, TKT-1 %v; want them linked to each other", newTk.Linked, oldTk.Linked)
+	}
+	said := false
+	for _, e := range oldTk.Events {
+		said = said || (e.Type == ticket.EventLinked && strings.Contains(e.Reason, "zed@other.example") &&
+			strings.Contains(e.Reason, "TKT-2"))
+	}
+	if !said {
+		t.Errorf("TKT-1's history does not say who named it and what it opened: %+v", oldTk.Events)
+	}
+	if n := mailsIn(oldTk); n != 1 {
+		t.Errorf("the stranger's mail joined TKT-1: %d mails in", n)
+	}
+	all, _ := d.Store.Outbox(ctx)
+	toZed := 0
+	for _, o := range all {
+		if o.RcptTo != "zed@other.example" {
+			continue
+		}
+		toZed++
+		mail := o.Subject + "\n" + o.Text + "\n" + o.HTML
+		for _, secret := range []string{"Acme", "anna", "Since 08:30", "labels", "m1@client.example"} {
+			if o.Ref != "TKT-2" || strings.Contains(mail, secret) || slices.ContainsFunc(o.References,
+				func(r string) bool { return strings.Contains(r, "TKT-1") }) {
+				t.Errorf("mail to the stranger tells of TKT-1 (%q, ref %s, references %v):\n%s", secret, o.Ref, o.References, mail)
+				break
+			}
+		}
+	}
+	if toZed != 1 {
+		t.Fatalf("%d mails to the stranger, want the one acknowledgement of TKT-2", toZed)
+	}
 }

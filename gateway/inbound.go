@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -186,7 +187,7 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 	if err != nil {
 		return err
 	}
-	t, found, err := p.threadedTicket(tx, msg, in, user, cm.tokenRef)
+	t, found, named, err := p.threadedTicket(tx, msg, in, user, cm.tokenRef)
 	if err != nil {
 		return err
 	}
@@ -204,7 +205,7 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		}
 	}
 	if !found || old != nil {
-		if dec, err = p.open(tx, msg, in, old, now); err != nil {
+		if dec, err = p.open(tx, msg, in, old, named, now); err != nil {
 			return err
 		}
 		out.Created = true
@@ -258,10 +259,11 @@ func (p *Pipeline) resolve(tx *store.Tx, msg *parser.Message, provenRef string) 
 }
 
 // open creates the ticket a mail opens: a new one (after the registration
-// policy admits the sender), linked to the tickets its text names; or, when
-// old is set, the new ticket an answer to that closed ticket opens. Links are
-// recorded on both sides.
-func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, old *ticket.Ticket,
+// policy admits the sender), linked to the tickets its text names and to the
+// ticket named (a stranger's mail naming a ticket they take no part in); or,
+// when old is set, the new ticket an answer to that closed ticket opens.
+// Links are recorded on both sides; the sender is told nothing of them.
+func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, old, named *ticket.Ticket,
 	now time.Time) (ticket.Decision, error) {
 	var err error
 	if old == nil {
@@ -281,6 +283,9 @@ func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, ol
 		if quoted, err = p.quotedTickets(tx, msg); err != nil {
 			return ticket.Decision{}, err
 		}
+		if named != nil && !slices.ContainsFunc(quoted, func(q ticket.Ticket) bool { return q.ID == named.ID }) {
+			quoted = append(quoted, *named)
+		}
 		for _, q := range quoted {
 			dec.Ticket.Linked = append(dec.Ticket.Linked, q.Ref)
 		}
@@ -289,7 +294,11 @@ func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, ol
 		return ticket.Decision{}, err
 	}
 	for _, q := range quoted {
-		if err := linkBack(tx, q, dec.Ticket.Ref, in.From, now, "mentioned by "+dec.Ticket.Ref); err != nil {
+		reason := "mentioned by " + dec.Ticket.Ref
+		if named != nil && q.ID == named.ID {
+			reason = "named by a mail from <" + in.From + ">, who takes no part in this ticket; it opened " + dec.Ticket.Ref
+		}
+		if err := linkBack(tx, q, dec.Ticket.Ref, in.From, now, reason); err != nil {
 			return ticket.Decision{}, err
 		}
 	}
