@@ -1,9 +1,13 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"log/slog"
+	"maps"
 	"net"
 	"slices"
 	"strconv"
@@ -11,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"postdesk/store"
 )
@@ -173,5 +179,205 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 10s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A panic in the pipeline before the store write (here in the DNS look-up
+// of a DKIM-signed mail with commands) answers 451 4.3.0 with the desk's
+// sentence, keeps the mail as failed byte for byte, logs the stack, and the
+// server goes on taking mail on the same connection.
+func TestPipelinePanicAnswers451AndKeepsMail(t *testing.T) {
+	cfg := testConfig(t)
+	logs := &syncWriter{w: &bytes.Buffer{}}
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	deps := testDeps(clock, &fakeDNS{})
+	deps.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	deps.LookupTXT = func(context.Context, string) ([]string, error) { panic("resolver bug") }
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Start(context.Background(), cfg, deps, ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	ctx := context.Background()
+
+	signed, _, _ := signDKIM(t, crlf("From: anna@client.example\nTo: support@desk.example\nSubject: please close\n"+
+		"Message-ID: <p1@client.example>\nDate: Mon, 23 Nov 2026 08:55:00 +0000\n\n#status resolved\n\nThanks.\n"),
+		"client.example", "sel")
+	c, err := smtp.Dial(d.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = transactKeep(c, "anna@client.example", []string{"support@desk.example"}, signed)
+	if smtpCode(err) != "451 4.3.0" || !strings.Contains(err.Error(), "could not be stored just now") {
+		t.Fatalf("panicking pipeline answered %v, want 451 4.3.0 with the desk's sentence", err)
+	}
+	if strings.Contains(err.Error(), "resolver") || strings.Contains(err.Error(), "panic") {
+		t.Errorf("451 text leaks internals: %v", err)
+	}
+	failed, _ := d.Store.RawMessages(ctx, store.RawFailed)
+	if len(failed) != 1 || !bytes.Equal(failed[0].Raw, signed) || !strings.Contains(failed[0].Error, "resolver bug") {
+		t.Fatalf("mail not kept as failed byte for byte with the panic: %+v", failed)
+	}
+	if l := logs.String(); !strings.Contains(l, "pipeline panicked") || !strings.Contains(l, "senderProof") {
+		t.Fatalf("panic not logged with its stack:\n%s", l)
+	}
+	// The connection survived (go-smtp's own recover would answer 421 and
+	// close it): the next mail on it is taken.
+	text, err := transactKeep(c, "anna@client.example", []string{"support@desk.example"}, crlf(firstMail))
+	if err != nil || !strings.Contains(text, "TKT-1") {
+		t.Fatalf("next mail on the same connection: %q, %v", text, err)
+	}
+}
+
+// transactKeep is transact without the QUIT: one mail on an open session.
+func transactKeep(c *smtp.Client, from string, to []string, raw []byte) (string, error) {
+	if err := c.Mail(from, nil); err != nil {
+		return "", err
+	}
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt, nil); err != nil {
+			return "", err
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return "", err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return "", err
+	}
+	resp, err := w.CloseWithResponse()
+	if err != nil {
+		return "", err
+	}
+	return resp.StatusText, nil
+}
+
+// The JSON that `show --json` and `tickets --json` print (WriteTicket,
+// WriteTickets) keeps the contract: the keys of tickets, of inbound and
+// outbound messages and of attachments, and every timestamp in RFC 3339 UTC
+// at whole seconds.
+func TestJSONContractOfShowAndTickets(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	ctx := context.Background()
+	raw := crlf("From: Anna <anna@client.example>\nTo: support@desk.example\nSubject: Severity 2 - Acme - labels not printing\n" +
+		"Message-ID: <j1@client.example>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n" +
+		"--b\nContent-Type: text/plain\n\nSee the list.\n" +
+		"--b\nContent-Type: text/csv; name=consignments.csv\nContent-Disposition: attachment; filename=consignments.csv\n\n" +
+		"OP123\nOP124\n--b--\n")
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, raw); err != nil {
+		t.Fatal(err)
+	}
+	d.clock.Advance(90 * time.Minute) // a later time for the answer, so updated_at moves
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"},
+		crlf("From: anna@client.example\nTo: support@desk.example\nSubject: Re: [TKT-1] labels\nMessage-ID: <j2@client.example>\n\nStill broken.\n")); err != nil {
+		t.Fatal(err)
+	}
+	deps := testDeps(d.clock, d.dns)
+
+	var out bytes.Buffer
+	if err := WriteTicket(ctx, &out, d.Store, d.cfg, deps, "TKT-1", true); err != nil {
+		t.Fatal(err)
+	}
+	var tk map[string]any
+	if err := json.Unmarshal(out.Bytes(), &tk); err != nil {
+		t.Fatalf("show --json: %v\n%s", err, out.String())
+	}
+	ticketKeys := []string{"ref", "subject", "summary", "client", "severity", "priority", "status", "requester",
+		"participants", "fields", "created_at", "updated_at"}
+	messageKeys := []string{"direction", "message_id", "from", "to", "cc", "subject", "text", "attachments", "created_at"}
+	requireJSONKeys(t, "show", tk, append(ticketKeys, "messages", "events")...)
+	msgs, _ := tk["messages"].([]any)
+	dirs := map[string]int{}
+	for i, m := range msgs {
+		msg, _ := m.(map[string]any)
+		requireJSONKeys(t, fmt.Sprintf("message %d", i), msg, messageKeys...)
+		dir, _ := msg["direction"].(string)
+		dirs[dir]++
+		if dir == "in" && msg["message_id"] == "j1@client.example" {
+			atts, _ := msg["attachments"].([]any)
+			if len(atts) != 1 {
+				t.Fatalf("attachments = %v", msg["attachments"])
+			}
+			att, _ := atts[0].(map[string]any)
+			requireJSONKeys(t, "attachment", att, "filename", "content_type", "size", "sha256")
+		}
+	}
+	if dirs["in"] != 2 || dirs["out"] < 1 {
+		t.Fatalf("messages by direction %v, want the two mails in and the acknowledgement out", dirs)
+	}
+	stamps := map[string]string{}
+	collectTimestamps("", tk, stamps)
+	for _, want := range []string{"created_at", "updated_at", "messages[0].created_at", "messages[1].created_at",
+		"messages[2].created_at", "events[0].at"} {
+		if _, ok := stamps[want]; !ok {
+			t.Errorf("show --json has no timestamp %s (has %v)", want, stamps)
+		}
+	}
+	if stamps["created_at"] == stamps["updated_at"] {
+		t.Errorf("updated_at %s did not move with the answer", stamps["updated_at"])
+	}
+
+	out.Reset()
+	if err := WriteTickets(ctx, &out, d.Store, d.cfg, deps, TicketQuery{JSON: true}); err != nil {
+		t.Fatal(err)
+	}
+	var list []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &list); err != nil || len(list) != 1 {
+		t.Fatalf("tickets --json: %d tickets, %v\n%s", len(list), err, out.String())
+	}
+	requireJSONKeys(t, "tickets", list[0], ticketKeys...)
+	n := len(stamps)
+	collectTimestamps("tickets", list[0], stamps)
+	if len(stamps) < n+2 {
+		t.Errorf("tickets --json: timestamps %v", stamps)
+	}
+	for path, v := range stamps {
+		at, err := time.Parse(time.RFC3339, v)
+		if err != nil || !strings.HasSuffix(v, "Z") || at.Format(time.RFC3339) != v {
+			t.Errorf("%s = %q is not RFC 3339 UTC (%v)", path, v, err)
+		}
+	}
+}
+
+// collectTimestamps records every string under a key named "at" or ending
+// in "_at", by its path.
+func collectTimestamps(path string, v any, into map[string]string) {
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && (k == "at" || strings.HasSuffix(k, "_at")) {
+				into[join(k)] = s
+				continue
+			}
+			collectTimestamps(join(k), x, into)
+		}
+	case []any:
+		for i, x := range v {
+			collectTimestamps(fmt.Sprintf("%s[%d]", path, i), x, into)
+		}
+	}
+}
+
+func requireJSONKeys(t *testing.T, what string, obj map[string]any, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if _, ok := obj[k]; !ok {
+			t.Errorf("%s: key %q missing (has %v)", what, k, slices.Sorted(maps.Keys(obj)))
+		}
 	}
 }

@@ -4,14 +4,22 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/mail"
+	"net/textproto"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"postdesk/parser"
 	"postdesk/store"
 	"postdesk/threading"
+	"postdesk/ticket"
 )
 
 const firstMail = `From: Anna Client <anna@client.example>
@@ -202,6 +210,180 @@ func TestOversizeMailRefused(t *testing.T) {
 	}
 }
 
+// A size declared at MAIL (RFC 1870 SIZE=) over the limit is refused at
+// MAIL with the desk's own sentence stating the limit; one within it is taken.
+func TestOversizeDeclaredAtMailRefused(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.SMTP.MaxMessageBytes = 4096
+	d := startDesk(t, cfg, false)
+	c, err := smtp.Dial(d.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
+	err = c.Mail("anna@client.example", &smtp.MailOptions{Size: 4097})
+	if smtpCode(err) != "552 5.3.4" || !strings.Contains(err.Error(), "at most 4 KiB") {
+		t.Fatalf("MAIL SIZE=4097: %v, want 552 5.3.4 stating the 4 KiB limit", err)
+	}
+	if err := c.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	raw := crlf(firstMail)
+	if err := c.Mail("anna@client.example", &smtp.MailOptions{Size: int64(len(raw))}); err != nil {
+		t.Fatalf("MAIL SIZE=%d within the limit: %v", len(raw), err)
+	}
+	if err := c.Rcpt("support@desk.example", nil); err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(raw)
+	if err := w.Close(); err != nil {
+		t.Fatalf("mail within the declared size: %v", err)
+	}
+}
+
+// rawSMTP is a client speaking SMTP by hand, for what go-smtp's client does
+// not send: BDAT (RFC 3030).
+type rawSMTP struct {
+	t    *testing.T
+	conn net.Conn
+	tp   *textproto.Conn
+}
+
+func dialRaw(t *testing.T, addr string) *rawSMTP {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	c := &rawSMTP{t: t, conn: conn, tp: textproto.NewConn(conn)}
+	c.expect(220, "")
+	if text := c.cmd(250, "EHLO client.test"); !strings.Contains(text, "CHUNKING") {
+		t.Fatalf("EHLO does not offer CHUNKING: %q", text)
+	}
+	return c
+}
+
+// cmd sends one command line and returns the reply text, failing the test
+// unless the reply code is want.
+func (c *rawSMTP) cmd(want int, format string, args ...any) string {
+	c.t.Helper()
+	if err := c.tp.PrintfLine(format, args...); err != nil {
+		c.t.Fatal(err)
+	}
+	return c.expect(want, format)
+}
+
+func (c *rawSMTP) expect(want int, what string) string {
+	c.t.Helper()
+	code, text, err := c.tp.ReadResponse(0)
+	if code != want {
+		c.t.Fatalf("%s: reply %d %q (%v), want %d", what, code, text, err, want)
+	}
+	return text
+}
+
+// bdat sends one BDAT chunk (RFC 3030 section 2) and returns the reply.
+func (c *rawSMTP) bdat(chunk []byte, last bool) (int, string) {
+	c.t.Helper()
+	line := fmt.Sprintf("BDAT %d", len(chunk))
+	if last {
+		line += " LAST"
+	}
+	if _, err := fmt.Fprintf(c.tp.W, "%s\r\n", line); err != nil {
+		c.t.Fatal(err)
+	}
+	c.tp.W.Write(chunk)
+	if err := c.tp.W.Flush(); err != nil {
+		c.t.Fatal(err)
+	}
+	code, text, _ := c.tp.ReadResponse(0)
+	return code, text
+}
+
+// Mail sent with BDAT: a mail in several chunks within the limit is taken
+// and stored byte for byte with nothing logged as an error; a chunk that
+// takes the mail over the limit gets 552 stating the limit, and the session
+// stays in step (RSET, then the next mail is taken).
+func TestBDATMailSizes(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.SMTP.MaxMessageBytes = 4096
+	logs := &syncWriter{w: &bytes.Buffer{}}
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	deps := testDeps(clock, &fakeDNS{})
+	deps.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Start(context.Background(), cfg, deps, ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	ctx := context.Background()
+
+	c := dialRaw(t, d.Addr())
+	raw := crlf(firstMail)
+	c.cmd(250, "MAIL FROM:<anna@client.example>")
+	c.cmd(250, "RCPT TO:<support@desk.example>")
+	third := len(raw) / 3
+	for i, chunk := range [][]byte{raw[:third], raw[third : 2*third], raw[2*third:]} {
+		code, text := c.bdat(chunk, i == 2)
+		if code != 250 {
+			t.Fatalf("BDAT chunk %d: %d %q", i+1, code, text)
+		}
+		if i == 2 && !strings.Contains(text, "TKT-1") {
+			t.Fatalf("last BDAT chunk: %q, want the ticket named", text)
+		}
+	}
+	raws, _ := d.Store.RawMessages(ctx, store.RawProcessed)
+	if len(raws) != 1 || !bytes.Equal(raws[0].Raw, raw) {
+		t.Fatalf("chunked mail not kept byte for byte: %+v", raws)
+	}
+
+	// Over the limit in the second chunk.
+	c.cmd(250, "MAIL FROM:<carl@client.example>")
+	c.cmd(250, "RCPT TO:<support@desk.example>")
+	if code, text := c.bdat(crlf("From: carl@client.example\nSubject: big\n\n"), false); code != 250 {
+		t.Fatalf("first chunk: %d %q", code, text)
+	}
+	code, text := c.bdat([]byte(strings.Repeat(strings.Repeat("x", 78)+"\r\n", 70)), false)
+	if code != 552 || !strings.Contains(text, "at most 4 KiB") {
+		t.Fatalf("over-size BDAT chunk: %d %q, want 552 stating the 4 KiB limit", code, text)
+	}
+	c.cmd(250, "RSET")
+
+	// A single over-size chunk, then a good mail on the same connection.
+	c.cmd(250, "MAIL FROM:<carl@client.example>")
+	c.cmd(250, "RCPT TO:<support@desk.example>")
+	if code, text := c.bdat([]byte(strings.Repeat(strings.Repeat("y", 78)+"\r\n", 120)), true); code != 552 || !strings.Contains(text, "at most 4 KiB") {
+		t.Fatalf("over-size last chunk: %d %q", code, text)
+	}
+	c.cmd(250, "RSET")
+	c.cmd(250, "MAIL FROM:<dora@client.example>")
+	c.cmd(250, "RCPT TO:<support@desk.example>")
+	second := crlf("From: dora@client.example\nTo: support@desk.example\nSubject: small one\nMessage-ID: <d1@client.example>\n\nHello.\n")
+	if code, text := c.bdat(second, true); code != 250 || !strings.Contains(text, "TKT-2") {
+		t.Fatalf("mail after the refused ones: %d %q, want TKT-2", code, text)
+	}
+	c.cmd(221, "QUIT")
+
+	if list, _ := d.Store.ListTickets(ctx, store.TicketFilter{}); len(list) != 2 {
+		t.Fatalf("%d tickets, want 2 (the over-size mails make none)", len(list))
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("BDAT mails logged an error:\n%s", logs.String())
+	}
+}
+
 func TestUnparsableMailStillMakesTicket(t *testing.T) {
 	d := startDesk(t, testConfig(t), false)
 	raw := crlf("From: dave@client.example\nTo: support@desk.example\nSubject: broken\nMessage-ID: <b1@client.example>\n" +
@@ -278,5 +460,82 @@ func TestReplyTokenThreads(t *testing.T) {
 	}
 	if tk := status(t, d, 1); len(tk.Messages) != 3 {
 		t.Errorf("TKT-1 has %d messages, want mail, ack, reply", len(tk.Messages))
+	}
+}
+
+// syncWriter serialises writes of concurrent loggers into w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
+}
+
+// A stranger's mail that names an existing ticket (by its headers and its
+// subject) opens a new ticket under desk.strangers = "new_ticket"; agents
+// see the two tickets linked both ways, and the stranger is told nothing of
+// the old ticket.
+func TestStrangerTicketLinkedToTheNamedOne(t *testing.T) {
+	d := startDesk(t, testConfig(t), false)
+	ctx := context.Background()
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail)); err != nil {
+		t.Fatal(err)
+	}
+	raw := crlf("From: zed@other.example\nTo: support@desk.example\nSubject: RE: [TKT-1] help\n" +
+		"In-Reply-To: <m1@client.example>\nMessage-ID: <z1@other.example>\n\nIs this solved?\n")
+	text, err := send(t, d.Addr(), "zed@other.example", []string{"support@desk.example"}, raw)
+	if err != nil || !strings.Contains(text, "TKT-2") {
+		t.Fatalf("stranger's mail: %q %v, want new ticket TKT-2", text, err)
+	}
+	newTk, err := d.Store.Ticket(ctx, "TKT", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldTk, err := d.Store.Ticket(ctx, "TKT", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(newTk.Linked, []string{"TKT-1"}) || !slices.Equal(oldTk.Linked, []string{"TKT-2"}) {
+		t.Fatalf("links: TKT-2 %v, TKT-1 %v; want them linked to each other", newTk.Linked, oldTk.Linked)
+	}
+	said := false
+	for _, e := range oldTk.Events {
+		said = said || (e.Type == ticket.EventLinked && strings.Contains(e.Reason, "zed@other.example") &&
+			strings.Contains(e.Reason, "TKT-2"))
+	}
+	if !said {
+		t.Errorf("TKT-1's history does not say who named it and what it opened: %+v", oldTk.Events)
+	}
+	if n := mailsIn(oldTk); n != 1 {
+		t.Errorf("the stranger's mail joined TKT-1: %d mails in", n)
+	}
+	all, _ := d.Store.Outbox(ctx)
+	toZed := 0
+	for _, o := range all {
+		if o.RcptTo != "zed@other.example" {
+			continue
+		}
+		toZed++
+		mail := o.Subject + "\n" + o.Text + "\n" + o.HTML
+		for _, secret := range []string{"Acme", "anna", "Since 08:30", "labels", "m1@client.example"} {
+			if o.Ref != "TKT-2" || strings.Contains(mail, secret) || slices.ContainsFunc(o.References,
+				func(r string) bool { return strings.Contains(r, "TKT-1") }) {
+				t.Errorf("mail to the stranger tells of TKT-1 (%q, ref %s, references %v):\n%s", secret, o.Ref, o.References, mail)
+				break
+			}
+		}
+	}
+	if toZed != 1 {
+		t.Fatalf("%d mails to the stranger, want the one acknowledgement of TKT-2", toZed)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,8 +95,18 @@ func NewPipeline(cfg Config, st *store.Store, tmpl *templates.Set, deps Deps, se
 // everything derived from it are committed, or with an error after which
 // the mail was kept as failed (when even that was possible) and nothing else
 // changed. The same mail delivered again changes nothing and succeeds.
-func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outcome, error) {
+//
+// A panic anywhere in the pipeline is a failure like any other: it is logged
+// with its stack, the mail is kept as failed and the caller gets an error
+// (451 over SMTP, so the client sends the mail again).
+func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (out Outcome, err error) {
 	now := p.deps.clock()
+	var rec store.RawMessage // the mail as it will be kept, once parsed
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = Outcome{}, p.keepAfterPanic(ctx, env, raw, rec, now, r)
+		}
+	}()
 	msg, perr := parser.ParseWith(raw, p.opts)
 	if perr != nil {
 		p.deps.Log.Warn("mail parsed with problems", "message_id", msg.MessageID, "err", perr)
@@ -102,16 +114,15 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	if id, ok := p.bouncedOutbox(env); ok { // about our mail: never a ticket (bounce.go)
 		return p.deliverBounce(ctx, env, msg, raw, id)
 	}
-	rec := rawRecord(env, msg, raw, now)
+	rec = rawRecord(env, msg, raw, now)
 	in := inbound(msg, env)
 	cm := commandMail{block: ticket.ReadCommands(msg.Reply.NewText, p.words), control: p.isControl(env),
 		tokenRef: p.provenTicket(env, in.From)}
 	if cm.has() || p.isStaff(ctx, in.From) {
 		cm.proof = p.senderProof(ctx, env, raw, in.From)
 	}
-	var out Outcome
 	var queued bool
-	err := p.store.Write(ctx, func(tx *store.Tx) error {
+	err = p.store.Write(ctx, func(tx *store.Tx) error {
 		out, queued = Outcome{}, false
 		return p.apply(tx, rec, msg, in, cm, now, &out, &queued)
 	})
@@ -134,6 +145,23 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (Outco
 	p.deps.Log.Info("mail delivered", "ref", out.Ref, "created", out.Created, "duplicate", out.Duplicate,
 		"message_id", msg.MessageID, "from", in.From, "remote", env.Remote)
 	return out, nil
+}
+
+// keepAfterPanic logs a panic of the pipeline with its stack and keeps the
+// mail as failed (under its bytes' hash when it panicked before its record was
+// made). It returns the error the caller answers with: the mail was not taken.
+func (p *Pipeline) keepAfterPanic(ctx context.Context, env Envelope, raw []byte, rec store.RawMessage,
+	now time.Time, panicked any) error {
+	p.deps.Log.Error("pipeline panicked", "panic", fmt.Sprint(panicked), "remote", env.Remote,
+		"mail_from", env.MailFrom, "stack", string(debug.Stack()))
+	if rec.DedupeKey == "" {
+		rec = rawRecord(env, &parser.Message{}, raw, now)
+	}
+	err := fmt.Errorf("deliver: pipeline panicked: %v", panicked)
+	if ferr := p.store.Write(ctx, func(tx *store.Tx) error { return tx.RecordFailedRaw(rec, err.Error()) }); ferr != nil {
+		return fmt.Errorf("%w (and keeping it as failed: %w)", err, ferr)
+	}
+	return fmt.Errorf("%w (kept as failed)", err)
 }
 
 func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message, in ticket.Inbound,
@@ -159,7 +187,7 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 	if err != nil {
 		return err
 	}
-	t, found, err := p.threadedTicket(tx, msg, in, user, cm.tokenRef)
+	t, found, named, err := p.threadedTicket(tx, msg, in, user, cm.tokenRef)
 	if err != nil {
 		return err
 	}
@@ -177,7 +205,7 @@ func (p *Pipeline) apply(tx *store.Tx, rec store.RawMessage, msg *parser.Message
 		}
 	}
 	if !found || old != nil {
-		if dec, err = p.open(tx, msg, in, old, now); err != nil {
+		if dec, err = p.open(tx, msg, in, old, named, now); err != nil {
 			return err
 		}
 		out.Created = true
@@ -231,10 +259,11 @@ func (p *Pipeline) resolve(tx *store.Tx, msg *parser.Message, provenRef string) 
 }
 
 // open creates the ticket a mail opens: a new one (after the registration
-// policy admits the sender), linked to the tickets its text names; or, when
-// old is set, the new ticket an answer to that closed ticket opens. Links are
-// recorded on both sides.
-func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, old *ticket.Ticket,
+// policy admits the sender), linked to the tickets its text names and to the
+// ticket named (a stranger's mail naming a ticket they take no part in); or,
+// when old is set, the new ticket an answer to that closed ticket opens.
+// Links are recorded on both sides; the sender is told nothing of them.
+func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, old, named *ticket.Ticket,
 	now time.Time) (ticket.Decision, error) {
 	var err error
 	if old == nil {
@@ -254,6 +283,9 @@ func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, ol
 		if quoted, err = p.quotedTickets(tx, msg); err != nil {
 			return ticket.Decision{}, err
 		}
+		if named != nil && !slices.ContainsFunc(quoted, func(q ticket.Ticket) bool { return q.ID == named.ID }) {
+			quoted = append(quoted, *named)
+		}
 		for _, q := range quoted {
 			dec.Ticket.Linked = append(dec.Ticket.Linked, q.Ref)
 		}
@@ -262,7 +294,11 @@ func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, ol
 		return ticket.Decision{}, err
 	}
 	for _, q := range quoted {
-		if err := linkBack(tx, q, dec.Ticket.Ref, in.From, now, "mentioned by "+dec.Ticket.Ref); err != nil {
+		reason := "mentioned by " + dec.Ticket.Ref
+		if named != nil && q.ID == named.ID {
+			reason = "named by a mail from <" + in.From + ">, who takes no part in this ticket; it opened " + dec.Ticket.Ref
+		}
+		if err := linkBack(tx, q, dec.Ticket.Ref, in.From, now, reason); err != nil {
 			return ticket.Decision{}, err
 		}
 	}

@@ -112,25 +112,28 @@ func (p *Pipeline) requesterOrg(tx *store.Tx, from string) (*ticket.Org, error) 
 // sender who may not take part in that ticket (not its requester, a
 // participant or staff, and holding no reply token for it) is a stranger:
 // the mail opens a new ticket, or is refused (desk.strangers), and nothing
-// of the old ticket reaches them. Automated mail (bounces, auto-replies)
-// still joins the ticket it names: it changes nothing and is never answered.
+// of the old ticket reaches them. For a new ticket, named is the ticket the
+// stranger's mail named, so that agents see the two linked. Automated mail
+// (bounces, auto-replies) still joins the ticket it names: it changes
+// nothing and is never answered.
 func (p *Pipeline) threadedTicket(tx *store.Tx, msg *parser.Message, in ticket.Inbound, user *ticket.User,
-	tokenRef string) (ticket.Ticket, bool, error) {
+	tokenRef string) (t ticket.Ticket, found bool, named *ticket.Ticket, err error) {
 	m, err := p.resolve(tx, msg, tokenRef)
 	if err != nil || m.Number == 0 {
-		return ticket.Ticket{}, false, err
+		return ticket.Ticket{}, false, nil, err
 	}
-	t, err := tx.Ticket(p.cfg.Desk.Prefix, m.Number)
+	t, err = tx.Ticket(p.cfg.Desk.Prefix, m.Number)
 	if err != nil {
-		return ticket.Ticket{}, false, err
+		return ticket.Ticket{}, false, nil, err
 	}
 	if m.By == "token" || mayTakePart(t, in.From, user) || in.Automated != "" || in.NullSender {
-		return t, true, nil
+		return t, true, nil, nil
 	}
 	p.deps.Log.Info("stranger names a ticket", "from", in.From, "ref", t.Ref, "by", m.By, "policy", p.cfg.Desk.Strangers)
 	if p.cfg.Desk.Strangers == StrangersRefuse {
-		return ticket.Ticket{}, false, errNotTaken{reason: "<" + in.From + "> does not take part in the ticket this mail answers; " +
+		return ticket.Ticket{}, false, nil, errNotTaken{reason: "<" + in.From + "> does not take part in the ticket this mail answers; " +
 			"write a new mail without its reference number, or ask the ticket's requester to share it with you"}
 	}
-	return ticket.Ticket{}, false, nil
+	stranger := t
+	return ticket.Ticket{}, false, &stranger, nil
 }

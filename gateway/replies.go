@@ -126,6 +126,12 @@ func smtpReply(log *slog.Logger, err error) error {
 	case errors.As(err, &nobody):
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
 			Message: fmt.Sprintf("<%s>: no such mailbox here; this desk takes mail for <%s>", nobody.rcpt, nobody.desk)}
+	case errors.Is(err, smtp.ErrDataReset):
+		// RSET or a closed connection in the middle of BDAT (RFC 3030): the
+		// client gave the mail up; nobody reads this reply.
+		log.Info("mail transmission aborted by the client")
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
+			Message: "Message transmission aborted; nothing was kept"}
 	case errors.As(err, &tooBig):
 		return &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4},
 			Message: fmt.Sprintf("Message too big: this desk takes messages of at most %s; "+

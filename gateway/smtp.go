@@ -3,7 +3,6 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,7 +32,13 @@ func newServer(cfg Config, be *backend) *smtp.Server {
 	if s.Domain == "" {
 		s.Domain = cfg.Desk.Domain
 	}
-	s.MaxMessageBytes = cfg.SMTP.MaxMessageBytes
+	// go-smtp runs no size checks of its own (MaxMessageBytes 0): its
+	// refusals of SIZE= and of BDAT chunks would bypass smtpReply and state
+	// no limit, and on a refused BDAT chunk it reads the discarded bytes under
+	// the line limit and loses its place in the stream. The session checks
+	// SIZE= at MAIL (RFC 1870 section 6.1) and bounds what DATA and BDAT
+	// (RFC 3030) hand it; EHLO then advertises a bare SIZE.
+	s.MaxMessageBytes = 0
 	s.MaxRecipients = cfg.SMTP.MaxRecipients
 	s.ReadTimeout = cfg.SMTP.ReadTimeout
 	s.WriteTimeout = cfg.SMTP.WriteTimeout
@@ -82,7 +87,13 @@ func (s *session) Reset() { s.from, s.rcpts = "", nil }
 
 func (s *session) Logout() error { return nil }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+// Mail refuses a mail whose declared size (MAIL FROM ... SIZE=n) is over
+// the limit at once, with 552 5.3.4 stating the limit (RFC 1870 section 6.1,
+// RFC 3463).
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
+	if opts != nil && opts.Size > s.b.limit {
+		return smtpReply(s.b.log, errTooBig{limit: s.b.limit})
+	}
 	s.from = from
 	return nil
 }
@@ -98,15 +109,17 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data reads the whole mail, hands it to the pipeline and answers 250 only
-// after the commit.
+// Data reads the whole mail (sent with DATA or BDAT), hands it to the
+// pipeline and answers 250 only after the commit. It reads at most one byte
+// over the limit: a longer mail is refused with 552 stating the limit, and
+// go-smtp discards the rest of it.
 func (s *session) Data(r io.Reader) error {
 	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(r); err != nil {
-		if errors.Is(err, smtp.ErrDataTooLarge) {
-			return smtpReply(s.b.log, errTooBig{limit: s.b.limit})
-		}
-		return smtpReply(s.b.log, err)
+	if _, err := buf.ReadFrom(io.LimitReader(r, s.b.limit+1)); err != nil {
+		return smtpReply(s.b.log, fmt.Errorf("read mail: %w", err))
+	}
+	if int64(buf.Len()) > s.b.limit {
+		return smtpReply(s.b.log, errTooBig{limit: s.b.limit})
 	}
 	out, err := s.b.pipeline.Deliver(context.Background(),
 		Envelope{MailFrom: s.from, RcptTo: s.rcpts, Remote: s.remote, AuthUser: s.authUser}, buf.Bytes())

@@ -147,7 +147,13 @@ func (s *Store) writer() {
 	}
 }
 
-// commit runs a batch in one transaction, each request in a savepoint.
+// commit runs a batch in one transaction, each request in a savepoint. An
+// error that makes SQLite roll back the whole transaction (RAISE(ROLLBACK),
+// SQLITE_FULL, an I/O error) undoes the savepoints of the requests before it
+// too, and the statements of later requests would then run outside any
+// transaction and commit one by one. So once the savepoint machinery fails,
+// no further request of the batch is run and none is told it was committed:
+// every request answers an error and its caller may try again.
 func (s *Store) commit(batch []writeReq) {
 	ctx := context.Background()
 	results := make([]error, len(batch))
@@ -164,8 +170,22 @@ func (s *Store) commit(batch []writeReq) {
 		}
 		return
 	}
+	var lost error // the transaction is gone or unusable
 	for i, r := range batch {
-		results[i] = s.runOne(ctx, tx, r.fn)
+		if lost != nil {
+			results[i] = fmt.Errorf("not run: the transaction of its batch was lost: %w", lost)
+			continue
+		}
+		results[i], lost = s.runOne(ctx, tx, r.fn)
+	}
+	if lost != nil {
+		_ = tx.Rollback() // fails when SQLite already rolled back; nothing is left either way
+		for i := range results {
+			if results[i] == nil {
+				results[i] = fmt.Errorf("rolled back with its batch: %w", lost)
+			}
+		}
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		for i := range results {
@@ -176,9 +196,13 @@ func (s *Store) commit(batch []writeReq) {
 	}
 }
 
-func (s *Store) runOne(ctx context.Context, tx *sql.Tx, fn func(*Tx) error) (err error) {
+// runOne runs fn in a savepoint of tx; err is fn's outcome. lost is set when
+// the savepoint could not be made, rolled back to or released: the
+// transaction itself is then gone or unusable, and err says so too.
+func (s *Store) runOne(ctx context.Context, tx *sql.Tx, fn func(*Tx) error) (err, lost error) {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
+		err = fmt.Errorf("savepoint: %w", err)
+		return err, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -186,14 +210,17 @@ func (s *Store) runOne(ctx context.Context, tx *sql.Tx, fn func(*Tx) error) (err
 		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rerr))
+				lost = fmt.Errorf("rollback to savepoint: %w", rerr)
+				err = errors.Join(err, lost)
 			}
 		}
 		if _, rerr := tx.ExecContext(ctx, "RELEASE w"); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("release savepoint: %w", rerr))
+			rerr = fmt.Errorf("release savepoint: %w", rerr)
+			lost = errors.Join(lost, rerr)
+			err = errors.Join(err, rerr)
 		}
 	}()
-	return fn(&Tx{tx: tx, ctx: ctx})
+	return fn(&Tx{tx: tx, ctx: ctx}), nil
 }
 
 // Now returns the store's clock reading, in UTC.

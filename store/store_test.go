@@ -2,13 +2,18 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"modernc.org/sqlite"
 
 	"postdesk/ticket"
 )
@@ -35,13 +40,23 @@ func newTicket(summary string) *ticket.Ticket {
 func TestOpenSetsPragmasAndRecordsMigrations(t *testing.T) {
 	s, path := openTest(t)
 	ctx := context.Background()
-	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1"} {
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1",
+		"busy_timeout": "10000"} {
 		var got string
 		if err := s.w.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 			t.Fatalf("PRAGMA %s: %v", pragma, err)
 		}
 		if got != want {
 			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+	for pragma, want := range map[string]string{"busy_timeout": "10000", "query_only": "1", "foreign_keys": "1"} {
+		var got string
+		if err := s.r.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatalf("read pool PRAGMA %s: %v", pragma, err)
+		}
+		if got != want {
+			t.Errorf("read pool PRAGMA %s = %q, want %q", pragma, got, want)
 		}
 	}
 	ms, err := migrations()
@@ -135,21 +150,10 @@ func TestReferenceNumbersGapFreeUnderConcurrency(t *testing.T) {
 	}
 }
 
-// Writes queued while the writer is busy are committed together, and one
-// failing or panicking leaves the others' changes in place.
-func TestGroupCommitIsolatesFailures(t *testing.T) {
+// One failing or panicking write leaves the others' changes in place.
+func TestWritesIsolateFailures(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
-	release := make(chan struct{})
-	started := make(chan struct{})
-	go func() {
-		_ = s.Write(ctx, func(tx *Tx) error {
-			close(started)
-			<-release
-			return tx.CreateTicket("TKT", newTicket("first"))
-		})
-	}()
-	<-started
 	fns := map[string]func(*Tx) error{
 		"ok-a":  func(tx *Tx) error { return tx.CreateTicket("TKT", newTicket("ok-a")) },
 		"fails": func(tx *Tx) error { tx.CreateTicket("TKT", newTicket("fails")); return errors.New("boom") },
@@ -165,8 +169,6 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			results.Store(name, s.Write(ctx, fn))
 		}()
 	}
-	time.Sleep(50 * time.Millisecond) // let the writes queue behind the blocked one
-	close(release)
 	wg.Wait()
 	for name := range fns {
 		v, _ := results.Load(name)
@@ -175,17 +177,195 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
-	list, err := s.ListTickets(ctx, TicketFilter{})
+	if got := storedSummaries(t, s); !slices.Equal(got, []string{"ok-a", "ok-b"}) {
+		t.Fatalf("stored %v, want ok-a, ok-b", got)
+	}
+}
+
+// countCommits counts the transactions the writer's connection commits from
+// now on, explicit or autocommit, with SQLite's commit hook.
+func countCommits(t *testing.T, s *Store) *atomic.Int32 {
+	t.Helper()
+	var n atomic.Int32
+	conn, err := s.w.Conn(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var summaries []string
-	for _, tk := range list {
-		summaries = append(summaries, tk.Summary)
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		h, ok := dc.(sqlite.HookRegisterer)
+		if !ok {
+			return fmt.Errorf("driver connection %T has no hooks", dc)
+		}
+		h.RegisterCommitHook(func() int32 { n.Add(1); return 0 })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	slices.Sort(summaries)
-	if !slices.Equal(summaries, []string{"first", "ok-a", "ok-b"}) {
-		t.Fatalf("stored %v, want first, ok-a, ok-b", summaries)
+	return &n
+}
+
+// runBatch hands fns to the writer's group commit as one batch, as the
+// writer does with the requests queued behind a busy one, and returns each
+// request's answer.
+func runBatch(s *Store, fns ...func(*Tx) error) []error {
+	batch := make([]writeReq, len(fns))
+	for i, fn := range fns {
+		batch[i] = writeReq{fn: fn, done: make(chan error, 1)}
+	}
+	s.commit(batch)
+	out := make([]error, len(batch))
+	for i, r := range batch {
+		out[i] = <-r.done
+	}
+	return out
+}
+
+func storedSummaries(t *testing.T, s *Store) []string {
+	t.Helper()
+	list, err := s.ListTickets(context.Background(), TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, tk := range list {
+		out = append(out, tk.Summary)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// A batch is committed together, in one transaction: no reader sees any of
+// it before its end, the writer's connection commits once, and a failing
+// or panicking request is rolled back alone.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	s, _ := openTest(t)
+	commits := countCommits(t, s)
+	create := func(summary string) func(*Tx) error {
+		return func(tx *Tx) error { return tx.CreateTicket("TKT", newTicket(summary)) }
+	}
+	seenByReader := -1
+	errs := runBatch(s,
+		create("first"),
+		create("ok-a"),
+		func(tx *Tx) error { tx.CreateTicket("TKT", newTicket("fails")); return errors.New("boom") },
+		func(tx *Tx) error { tx.CreateTicket("TKT", newTicket("panic")); panic("bad write") },
+		func(tx *Tx) error {
+			// The read pool sees only what is committed.
+			list, err := s.ListTickets(context.Background(), TicketFilter{})
+			seenByReader = len(list)
+			if err != nil {
+				return err
+			}
+			return tx.CreateTicket("TKT", newTicket("ok-b"))
+		})
+	for i, err := range errs {
+		if wantErr := i == 2 || i == 3; (err != nil) != wantErr {
+			t.Errorf("request %d: err = %v", i, err)
+		}
+	}
+	if seenByReader != 0 {
+		t.Errorf("a reader saw %d tickets before the batch ended: its requests were committed one by one", seenByReader)
+	}
+	if n := commits.Load(); n != 1 {
+		t.Errorf("the batch took %d commits, want 1", n)
+	}
+	if got := storedSummaries(t, s); !slices.Equal(got, []string{"first", "ok-a", "ok-b"}) {
+		t.Fatalf("stored %v, want first, ok-a, ok-b", got)
+	}
+}
+
+// An error that makes SQLite roll back the whole transaction (here
+// RAISE(ROLLBACK) in a trigger) undoes the batch's earlier requests too: none
+// of the batch is committed, later requests do not run on their own outside
+// the transaction, every request answers an error, and the writer goes on.
+func TestGroupCommitLosingItsTransaction(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	err := s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(tx.ctx, `CREATE TRIGGER roll_back_all BEFORE INSERT ON tickets
+			WHEN NEW.summary = 'rollback-all' BEGIN SELECT RAISE(ROLLBACK, 'whole transaction rolled back'); END`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits := countCommits(t, s)
+	create := func(summary string) func(*Tx) error {
+		return func(tx *Tx) error { return tx.CreateTicket("TKT", newTicket(summary)) }
+	}
+	errs := runBatch(s, create("ok-a"), create("rollback-all"), create("ok-b"), create("ok-c"))
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("request %d was told it was committed", i)
+		}
+	}
+	if got := storedSummaries(t, s); len(got) != 0 {
+		t.Fatalf("stored %v after the transaction was lost, want nothing", got)
+	}
+	if n := commits.Load(); n != 0 {
+		t.Errorf("%d commits after the transaction was lost, want none", n)
+	}
+	if err := s.Write(ctx, create("after")); err != nil {
+		t.Fatalf("write after the lost batch: %v", err)
+	}
+	if got := storedSummaries(t, s); !slices.Equal(got, []string{"after"}) {
+		t.Fatalf("stored %v, want after", got)
+	}
+}
+
+// Writes begin with BEGIN IMMEDIATE (_txlock=immediate): the write lock is
+// taken when the transaction starts, before it writes anything, so two
+// writers never both read and then fail to upgrade.
+func TestWritesBeginImmediate(t *testing.T) {
+	s, path := openTest(t)
+	ctx := context.Background()
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Write(ctx, func(*Tx) error { close(started); <-release; return nil })
+	}()
+	<-started
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var n int
+	if err := other.QueryRowContext(ctx, "SELECT count(*) FROM tickets").Scan(&n); err != nil {
+		t.Errorf("read beside the open write: %v", err)
+	}
+	_, lockErr := other.ExecContext(ctx, "BEGIN IMMEDIATE")
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if lockErr == nil || !strings.Contains(lockErr.Error(), "locked") && !strings.Contains(lockErr.Error(), "busy") {
+		t.Fatalf("another writer began while a write that had written nothing was open (err %v): "+
+			"the writer's transactions are not BEGIN IMMEDIATE", lockErr)
+	}
+}
+
+// A migration that fails leaves nothing behind: neither its half-done
+// changes nor its record.
+func TestFailingMigrationRollsBack(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	broken := migration{version: 9999, name: "9999_broken.sql",
+		sql: "CREATE TABLE half_done (a INTEGER);\nINSERT INTO half_done VALUES (1);\nINSERT INTO no_such_table VALUES (1);"}
+	if err := applyOne(ctx, s.w, broken, t0); err == nil || !strings.Contains(err.Error(), "9999_broken.sql") {
+		t.Fatalf("broken migration: %v, want an error naming it", err)
+	}
+	var n int
+	if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("half-done migration left its table (%d, %v)", n, err)
+	}
+	if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = 9999").Scan(&n); err != nil || n != 0 {
+		t.Errorf("failed migration recorded (%d, %v)", n, err)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.CreateTicket("TKT", newTicket("after")) }); err != nil {
+		t.Fatalf("write after the failed migration: %v", err)
 	}
 }
 
