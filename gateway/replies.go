@@ -103,7 +103,7 @@ func smtpReply(log *slog.Logger, err error) error {
 			help = "please ask your organisation's contact or account manager to register you"
 		}
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-			Message: "Not opened: only registered users may open tickets here; " + refused.reason + ". " + help}
+			Message: "Not opened: " + refused.reason + ". " + help}
 	case errors.As(err, &notTaken):
 		log.Info("mail not taken", "reason", notTaken.reason)
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Not taken: " + notTaken.reason}
