@@ -29,7 +29,9 @@ import (
 // lines above the cut with trailing white space removed from each line, and
 // its exact assertions compare that form including the blank lines before
 // the cut; the new text is rendered in that same form and compared exactly,
-// or after trim() where upstream trims.
+// or after trim() where upstream trims. The fixtures it gives no expectation
+// for are measured like github-erp: testdata/reply/crisp.tsv holds our
+// judgement of NewText for each.
 //
 // github-erp ships no expectations; testdata/reply/github-erp.tsv holds our
 // judgement of NewText (signature excluded) for every one of its mails.
@@ -40,6 +42,7 @@ const (
 	replyCorpusDir     = corpusDir + "/reply-stripping"
 	replyExceptionFile = "../testdata/corpus-exceptions/reply-stripping.tsv"
 	githubERPFile      = "../testdata/reply/github-erp.tsv"
+	crispJudgedFile    = "../testdata/reply/crisp.tsv"
 	minReplyAgreement  = 0.98
 )
 
@@ -200,7 +203,20 @@ func crispCases(t *testing.T) ([]replyCase, string) {
 		c.agree = c.got == c.want
 		cases = append(cases, c)
 	}
-	return cases, fmt.Sprintf(", %d upstream-only cases not extracted (see its test.js)", len(expected.Upstream))
+	// The fixtures expected.json leaves out are measured against our own
+	// judgement.
+	files, err := filepath.Glob(filepath.Join(dir, "fixtures", "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rest []string
+	for _, f := range files {
+		if _, ok := expected.Expected[strings.TrimSuffix(filepath.Base(f), ".txt")]; !ok {
+			rest = append(rest, f)
+		}
+	}
+	judged := judgedCases(t, "crisp/", rest, crispJudgedFile, func(name string) string { return strings.TrimSuffix(name, ".txt") })
+	return append(cases, judged...), fmt.Sprintf(" (%d of them by our judgement in %s)", len(judged), filepath.Base(crispJudgedFile))
 }
 
 // crispFragment renders the new text as upstream's first fragment: the
@@ -225,20 +241,27 @@ func githubERPCases(t *testing.T) ([]replyCase, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	judged := readTSV(t, githubERPFile)
+	return judgedCases(t, "github-erp/", files, githubERPFile, func(name string) string { return name }), ""
+}
+
+// judgedCases measures ExtractReply's NewText of each file against the row
+// of judgedFile keyed by key(base name); every file must have a row and
+// every row a file.
+func judgedCases(t *testing.T, prefix string, files []string, judgedFile string, key func(string) string) []replyCase {
+	judged := readTSV(t, judgedFile)
 	var cases []replyCase
 	for _, file := range files {
-		name := filepath.Base(file)
+		name := key(filepath.Base(file))
 		row, ok := judged[name]
 		if !ok {
-			t.Fatalf("%s has no row in %s", name, githubERPFile)
+			t.Fatalf("%s has no row in %s", name, judgedFile)
 		}
 		raw, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := ExtractReply(string(raw)).NewText
-		c := replyCase{name: "github-erp/" + name, got: got, want: unescapeTSV(row[0])}
+		got := ExtractReply(strings.ReplaceAll(string(raw), "\r\n", "\n")).NewText
+		c := replyCase{name: prefix + name, got: got, want: unescapeTSV(row[0])}
 		if hash, ok := strings.CutPrefix(c.want, "sha256:"); ok {
 			sum := sha256.Sum256([]byte(got))
 			c.got, c.want = "sha256:"+hex.EncodeToString(sum[:]), "sha256:"+hash
@@ -247,9 +270,9 @@ func githubERPCases(t *testing.T) ([]replyCase, string) {
 		cases = append(cases, c)
 	}
 	if len(cases) != len(judged) {
-		t.Fatalf("%s has %d rows for %d mails", githubERPFile, len(judged), len(cases))
+		t.Fatalf("%s has %d rows for %d mails", judgedFile, len(judged), len(cases))
 	}
-	return cases, ""
+	return cases
 }
 
 // readTSV reads "key<TAB>value<TAB>..." rows, skipping blank lines and
