@@ -13,9 +13,21 @@ const (
 
 // autoReplyHeaders are the vendor header fields with which autoresponders
 // (Exchange, vacation programs, hosting panels) mark their replies. A field
-// counts whatever its value. X-Auto-Response-Suppress is not among them: it
-// asks the recipient's system not to answer automatically (Microsoft's
-// MS-OXCMAIL section 2.1.3.2.20), and people's clients send it too.
+// counts whatever its value.
+//
+// X-Auto-Response-Suppress, which the issue lists, is deliberately not among
+// them. It does not say who wrote the mail: it carries the sender's
+// PidTagAutoResponseSuppress property ([MS-OXCMAIL] section 2.1.3.2.20,
+// [MS-OXOMSG] section 2.2.1.77), a request to the recipient's system to
+// send no delivery reports, read notices or out-of-office answers back. A
+// person's Outlook writes it whenever that property is set, and Exchange
+// sites add "OOF, DR, RN, NRN" to incoming mail by transport rule, so a
+// customer's own message can carry it. RFC 3834 section 5 makes
+// Auto-Submitted the mark of automatic mail, and a machine that sends
+// X-Auto-Response-Suppress nearly always says Auto-Submitted or Precedence
+// as well (Exchange's out-of-office answers and ticket systems do), which
+// Classify reads. Counting the request as automated would keep real
+// customers' mail from opening tickets (TestAutoResponseSuppressIsHuman).
 var autoReplyHeaders = []string{
 	"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Autoresponse",
 	"X-Auto-Reply", "X-Auto-Response", "X-Autoreply-From", "X-Mail-Autoreply",

@@ -1,6 +1,9 @@
 package parser
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Classify's vendor headers and RFC 3834 keywords, beyond TestClassifyHeaders.
 func TestClassifyAutoReplies(t *testing.T) {
@@ -29,6 +32,36 @@ func TestClassifyAutoReplies(t *testing.T) {
 	for _, tt := range tests {
 		if got := Classify(tt.h, false); got != tt.want {
 			t.Errorf("%s: Classify(%v) = %q, want %q", tt.name, tt.h, got, tt.want)
+		}
+	}
+}
+
+// X-Auto-Response-Suppress asks the recipient not to answer automatically;
+// it does not make a person's mail automated (see autoReplyHeaders). The
+// same mail marked Auto-Submitted is automated, so the test can fail.
+func TestAutoResponseSuppressIsHuman(t *testing.T) {
+	const human = "From: Jana Novak <jana@client.example>\r\n" +
+		"To: support@desk.example\r\n" +
+		"Subject: Severity 2 - Acme Freight - labels not printing\r\n" +
+		"Message-ID: <a1@client.example>\r\n" +
+		"X-Auto-Response-Suppress: OOF\r\n" +
+		"X-Mailer: Microsoft Outlook 16.0\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Hello, since this morning no labels print.\r\n"
+	for _, tt := range []struct {
+		name, raw, automated, kind string
+	}{
+		{"X-Auto-Response-Suppress: OOF", human, "", KindHuman},
+		{"X-Auto-Response-Suppress: All", strings.Replace(human, ": OOF", ": All", 1), "", KindHuman},
+		{"with Auto-Submitted", strings.Replace(human, "X-Mailer", "Auto-Submitted: auto-replied\r\nX-Mailer", 1),
+			"auto-submitted: auto-replied", KindAutoReply},
+	} {
+		msg, err := Parse([]byte(tt.raw))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if msg.Automated != tt.automated || msg.Kind != tt.kind {
+			t.Errorf("%s: Automated %q, Kind %q; want %q, %q", tt.name, msg.Automated, msg.Kind, tt.automated, tt.kind)
 		}
 	}
 }

@@ -18,50 +18,55 @@ import (
 // opening words of the known MTAs' notices first, then general ones. They
 // count only in mail a mail system sent (isMachine).
 var bounceMarkers = []string{
-	"this message was created automatically by mail delivery software",  // Exim
-	"this message was created automatically by the smtp relay",          // Exim relay
-	"a message that you sent could not be delivered",                    // Exim
-	"a message that you sent has not yet been delivered",                // Exim delay warning
-	"a message that you sent contained one or more recipient addresses", // Exim
-	"i'm afraid i wasn't able to deliver your message",                  // qmail
-	"--- below this line is a copy of the message.",                     // qmail
-	"could not be delivered. this is a permanent error",                 // qmail variants
-	"i'm sorry to have to inform you that your message could not",       // Postfix
-	"delivery to the following recipient failed permanently",            // Gmail
-	"delivery to the following recipient has been delayed",              // Gmail
-	"delivery to the following recipients failed",                       // Gmail
-	"the following addresses had permanent fatal errors",                // Sendmail
-	"the following addresses had transient non-fatal errors",            // Sendmail
-	"the following addresses had delivery problems",                     // Biglobe
-	"----- transcript of session follows -----",                         // Sendmail
-	"did not reach the following recipient",                             // Exchange 2003
-	"your message did not reach some or all of the intended recipients", // Exchange
-	"delivery has failed to these recipients or groups",                 // Exchange 2007+
-	"couldn't be delivered.",                                            // Office 365
-	"your message wasn't delivered to",                                  // Gmail, Google Workspace
-	"there was an error delivering your mail to",                        // DragonFly
-	"an error occurred while trying to deliver the mail",                // Amazon WorkMail
-	"was not delivered to:",                                             // Lotus Domino
-	"the following recipients did not receive this message",             // au/ezweb
-	"each of the following recipients was rejected",                     // au/ezweb
-	"sorry, we were unable to deliver your message",                     // Yahoo
-	"message could not be delivered to the following recipients",        // various
-	"your message could not be delivered",                               // various
-	"could not be delivered to the following recipient",                 // various
-	"unable to deliver message to the following recipients",             // various
-	"unable to deliver message to the following address",                // Yahoo Japan
-	"we had trouble delivering your message",                            // various
-	"could not be delivered to one or more recipients",                  // various
-	"this is the mail system at host",                                   // Postfix
-	"delivery failed for the following recipient",                       // various
-	"the original message was received at",                              // Sendmail
-	"error: invalid user address",                                       // Apache James
-	"failed addresses follow:",                                          // Exim 3, T-Online
-	"sent <<< rcpt to:",                                                 // Trend Micro InterScan
-	"unable to deliver message to:",                                     // MailFoundry
-	"-------server message",                                             // m-FILTER
-	"you are not a member of this mailing list",                         // fml
-	"duplicated message-id",                                             // fml
+	"this message was created automatically by mail delivery software",   // Exim
+	"this message was created automatically by the smtp relay",           // Exim relay
+	"a message that you sent could not be delivered",                     // Exim
+	"a message that you sent has not yet been delivered",                 // Exim delay warning
+	"a message that you sent contained one or more recipient addresses",  // Exim
+	"i'm afraid i wasn't able to deliver your message",                   // qmail
+	"--- below this line is a copy of the message.",                      // qmail
+	"could not be delivered. this is a permanent error",                  // qmail variants
+	"i'm sorry to have to inform you that your message could not",        // Postfix
+	"delivery to the following recipient failed permanently",             // Gmail
+	"delivery to the following recipient has been delayed",               // Gmail
+	"delivery to the following recipients failed",                        // Gmail
+	"the following addresses had permanent fatal errors",                 // Sendmail
+	"the following addresses had transient non-fatal errors",             // Sendmail
+	"the following addresses had delivery problems",                      // Biglobe
+	"----- transcript of session follows -----",                          // Sendmail
+	"did not reach the following recipient",                              // Exchange 2003
+	"your message did not reach some or all of the intended recipients",  // Exchange
+	"delivery has failed to these recipients or groups",                  // Exchange 2007+
+	"couldn't be delivered.",                                             // Office 365
+	"your message wasn't delivered to",                                   // Gmail, Google Workspace
+	"there was an error delivering your mail to",                         // DragonFly
+	"an error occurred while trying to deliver the mail",                 // Amazon WorkMail
+	"was not delivered to:",                                              // Lotus Domino
+	"the following recipients did not receive this message",              // au/ezweb
+	"each of the following recipients was rejected",                      // au/ezweb
+	"sorry, we were unable to deliver your message",                      // Yahoo
+	"message could not be delivered to the following recipients",         // various
+	"your message could not be delivered",                                // various
+	"could not be delivered to the following recipient",                  // various
+	"unable to deliver message to the following recipients",              // various
+	"unable to deliver message to the following address",                 // Yahoo Japan
+	"we had trouble delivering your message",                             // various
+	"could not be delivered to one or more recipients",                   // various
+	"this is the mail system at host",                                    // Postfix
+	"delivery failed for the following recipient",                        // various
+	"the original message was received at",                               // Sendmail
+	"error: invalid user address",                                        // Apache James
+	"failed addresses follow:",                                           // Exim 3, T-Online
+	"sent <<< rcpt to:",                                                  // Trend Micro InterScan
+	"unable to deliver message to:",                                      // MailFoundry
+	"-------server message",                                              // m-FILTER
+	"you are not a member of this mailing list",                          // fml
+	"an email that you attempted to send to the following address could", // Mimecast
+	"could not be delivered because of",                                  // MailMarshal
+	"message from interscan messaging security suite",                    // Trend Micro InterScan
+	"your delivery to the following address has been failed",             // X2 (NEC)
+	"unable to deliver mail.",                                            // bare MAILER-DAEMON notices
+	"duplicated message-id",                                              // fml
 }
 
 // machineSenders are From local parts and display names of mail systems.
@@ -284,6 +289,13 @@ func (m *bounceMail) readNotice(notice string) []failure {
 	}
 	if len(out) == 1 && strings.TrimSpace(out[0].diag) == "" {
 		out[0].diag = strings.Join(before, "\n")
+	} else if len(out) == 1 && findStatus(out[0].diag) == "" && findReply(out[0].diag, "") == "" {
+		// MailMarshal states the answer above the recipient list ("Could
+		// not be delivered because of / 550 5.1.1 User unknown / The
+		// following recipients were affected:").
+		if b := strings.Join(before, "\n"); findStatus(b) != "" {
+			out[0].diag = b + "\n" + out[0].diag
+		}
 	}
 	for i := range out {
 		out[i].command = smtpCommand(out[i].diag)

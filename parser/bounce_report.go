@@ -196,7 +196,7 @@ func (m *bounceMail) feedbackReport() []failure {
 		}
 	}
 	if report == "" {
-		return nil
+		return m.junkMailReport()
 	}
 	var rcpts []string
 	for _, line := range strings.Split(report, "\n") {
@@ -221,6 +221,26 @@ func (m *bounceMail) feedbackReport() []failure {
 		out = append(out, failure{recipient: r, reason: "feedback"})
 	}
 	return out
+}
+
+// junkMailReport reads a complaint of Microsoft's Junk Mail Reporting
+// Program (Hotmail, Outlook.com): no RFC 5965 report part, the subject
+// "complaint about message from <ip>", the reported message attached, and
+// the complaining recipient in its X-HmXmrOriginalRecipient field. It is feedback like an RFC 5965 report: a recipient asked not to
+// get our mail, reported to the sender's return path by a machine. It must
+// never open or change a ticket, so it counts as a bounce (reason
+// "feedback", never hard), as sisimai has it.
+func (m *bounceMail) junkMailReport() []failure {
+	if !strings.HasPrefix(m.subject, "complaint about message from ") {
+		return nil
+	}
+	// Only Microsoft's reporter writes X-HmXmrOriginalRecipient: a person
+	// who attaches a mail under such a subject writes no complaint report.
+	rcpt := m.originalHeader("X-HmXmrOriginalRecipient")
+	if rcpt == "" {
+		return nil
+	}
+	return []failure{{recipient: rcpt, reason: "feedback"}}
 }
 
 // originalHeader returns a header field of the returned original message

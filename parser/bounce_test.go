@@ -324,6 +324,52 @@ Original-Rcpt-To: <Complainer@isp.example>
 --fb--
 `
 
+// junkMailReport is a complaint of Microsoft's Junk Mail Reporting Program.
+const junkMailReport = `From: staff@hotmail.com
+To: abuse@desk.example
+Subject: complaint about message from 192.0.2.10
+Content-Type: multipart/mixed; boundary="jm"
+
+--jm
+Content-Type: message/rfc822
+Content-Disposition: inline
+
+X-HmXmrOriginalRecipient: Complainer@outlook.example
+From: Support <support@desk.example>
+To: complainer@outlook.example
+Subject: [TKT-8] Newsletter
+
+Hello
+--jm--
+`
+
+// humanComplaint is a person attaching a mail under a like subject.
+var humanComplaint = strings.NewReplacer("From: staff@hotmail.com", "From: Jana <jana@client.example>",
+	"X-HmXmrOriginalRecipient: Complainer@outlook.example\n", "").Replace(junkMailReport)
+
+// mailMarshal states the answer above the recipient list.
+const mailMarshal = `From: postmaster@relay.example
+To: support@desk.example
+Subject: Undeliverable Mail: "Newsletter"
+Content-Type: text/plain
+
+Your message:
+
+   From:    support@desk.example
+   Subject: Newsletter
+
+Could not be delivered because of
+
+550 5.1.1 User unknown
+
+The following recipients were affected:
+    anna@client.example
+
+Additional Information
+======================
+Original Sender:    <support@desk.example>
+`
+
 func TestDetectBounce(t *testing.T) {
 	tests := []struct {
 		name string
@@ -346,6 +392,9 @@ func TestDetectBounce(t *testing.T) {
 		{"person forwarding a bounce", humanForward, nil},
 		{"postmaster writing about parcels", postmasterPerson, nil},
 		{"person pasting a report's fields", humanPastedReport, nil},
+		{"JMRP complaint", junkMailReport, []Bounce{{Recipient: "complainer@outlook.example", Reason: "feedback"}}},
+		{"person attaching a mail under a complaint subject", humanComplaint, nil},
+		{"MailMarshal, answer above the recipient", mailMarshal, []Bounce{{Recipient: "anna@client.example", Status: "5.1.1", ReplyCode: 550, Hard: true, Reason: "userunknown"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

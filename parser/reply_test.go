@@ -13,6 +13,16 @@ func TestExtractReply(t *testing.T) {
 		want Reply
 	}{
 		{
+			name: "closing with an emoji after it",
+			in:   "Thanks for the update!\n\nCheers 🎉\nSarah\n",
+			want: Reply{NewText: "Thanks for the update!", Signature: "Cheers 🎉\nSarah"},
+		},
+		{
+			name: "an emoji alone is no closing",
+			in:   "Thanks for the update!\n\n🎉\nSarah\n",
+			want: Reply{NewText: "Thanks for the update!\n\n🎉\nSarah"},
+		},
+		{
 			name: "German Outlook reply: Von/Gesendet/An/Betreff block, closing as signature",
 			in: "Hallo,\n\nder Drucker im Lager druckt wieder.\n\nMit freundlichen Grüßen\nJonas Weber\nLager Hamburg\n\n" +
 				"Von: OmniParcel Support <support@omniparcel.example>\nGesendet: Montag, 3. März 2025 09:15\n" +

@@ -3,6 +3,7 @@ package parser
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,6 +16,7 @@ import (
 //     "Envoyé de mon iPhone" or "Get Outlook for iOS", standing after a
 //     blank line;
 //   - a closing formula alone on its line after a blank line ("Regards,",
+//     "Cheers 🎉" with the emoji after it,
 //     "Mit freundlichen Grüßen", "Cordiali saluti", "Met vriendelijke groet",
 //     "Cordialement", "Saludos") followed only by a few short lines (name,
 //     role, company, phone) and no P.S.
@@ -64,11 +66,20 @@ func isMobileLine(s string) bool {
 	return false
 }
 
+// trimSymbols trims white space and the emoji and other symbols people put
+// after a closing ("Cheers 🎉", "Thanks 🙏") from the ends of a line.
+func trimSymbols(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) ||
+			r == '\u200d' || r == '\ufe0f'
+	})
+}
+
 // isClosing reports a closing formula at lines[i] that starts a signature
 // block ending at end: a blank line above it, and below it at most
 // maxClosingLines short unquoted lines, none a P.S.
 func isClosing(lines []string, i, end int) bool {
-	if i == 0 || !isBlank(lines[i-1]) || len(lines[i]) > 80 || !closingLine.MatchString(strings.TrimSpace(lines[i])) {
+	if i == 0 || !isBlank(lines[i-1]) || len(lines[i]) > 80 || !closingLine.MatchString(trimSymbols(lines[i])) {
 		return false
 	}
 	n := 0

@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Subject is what the subject line says besides its words: the SEKO form
@@ -15,8 +18,14 @@ type Subject struct {
 	// Client is the company or area named after the severity, when there is one.
 	Client string `json:"client,omitempty"`
 	// Summary is the subject without reply/forward prefixes, [tags] at
-	// either end, and the severity and client parts.
+	// either end, the desk's reference tags (ParseSubjectFor) and the
+	// severity and client parts. A subject that names a severity and
+	// nothing else keeps it all as Summary ("Severity 1").
 	Summary string `json:"summary"`
+	// Ref is the first reference of the desk the subject names, as
+	// "PREFIX-N" with the desk's prefix; "" when none or the prefix is
+	// not known.
+	Ref string `json:"ref,omitempty"`
 }
 
 // replyPrefix matches one reply or forward marker as mail clients write them
@@ -25,12 +34,16 @@ type Subject struct {
 // "Doorst:", "TR:", "SV:", "VS:"), or one leading [tag].
 var replyPrefix = regexp.MustCompile(`(?i)^\s*(?:(?:re|aw|antw|antwort|r|rif|fw|fwd|wg|i|doorst|tr|sv|vs|ref|odp|ynt)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]|\[[^\[\]]*\])\s*`)
 
-// severityForm matches "Severity 1 -", "Sev1:", "Severity: 2 –", "Severity 1 "
-// at the start.
+// severityForm matches "Severity 1 -", "Sev1:", "Severity: 2 –",
+// "Severity-1 -", "Severity 1 " at the start.
 // The number must stand alone: "Sev 3D printer" names no severity. The short
 // "S1" form needs a dash or colon after it, so "S3 bucket full" is no
 // severity either.
-var severityForm = regexp.MustCompile(`(?i)^(?:sev(?:erity)?\s*:?\s*([1-9])(?:\s*[-–—:]+\s*|\s+|$)|s([1-9])\s*[-–—:]+\s*)`)
+var severityForm = regexp.MustCompile(`(?i)^(?:sev(?:erity)?\s*[:-]?\s*([1-9])(?:\s*[-–—:]+\s*|\s+|$)|s([1-9])\s*[-–—:]+\s*)`)
+
+// severityTag matches a [tag] that names only a severity: "[Sev1]",
+// "[Severity 2]", "[S1]", "[Sev-3]".
+var severityTag = regexp.MustCompile(`(?i)^\[\s*(?:sev(?:erity)?\s*[:-]?\s*|s)([1-9])\s*\]$`)
 
 // trailingTags matches [tags] at the end of a subject ("... [EXTERNAL]").
 var trailingTags = regexp.MustCompile(`(?:\s*\[[^\[\]]*\])+\s*$`)
@@ -55,15 +68,48 @@ func StripPrefixes(s string) string {
 	}
 }
 
-// ParseSubject reads the subject grammar. A subject that does not follow the
-// severity form yields Severity 0 and the cleaned subject as Summary.
-func ParseSubject(s string) Subject {
-	clean := StripPrefixes(s)
+// ParseSubject reads the subject grammar without knowing the desk: a
+// reference is stripped only as a [tag] at either end, since a bare
+// "COVID-19" or "(ISO-9001)" may be the subject's own words. A subject that
+// does not follow the severity form yields Severity 0 and the cleaned
+// subject as Summary.
+func ParseSubject(s string) Subject { return ParseSubjectFor(s, "") }
+
+// ParseSubjectFor is ParseSubject for a desk whose references are
+// "prefix-N" (threading.NewMatcher): every reference of the desk ("[TKT-12]",
+// "(TKT-12)", a bare "TKT-12", prefix in any case) is cut from the subject
+// wherever it stands before the grammar is read, and the first is kept in
+// Ref. With prefix "" it is ParseSubject.
+func ParseSubjectFor(s, prefix string) Subject {
+	ref, cut := "", false
+	if prefix != "" {
+		s, ref, cut = cutRefs(s, prefix)
+	}
+	out := parseSubject(s, cut)
+	out.Ref = ref
+	return out
+}
+
+// parseSubject reads the grammar; cut says references were cut from s,
+// which leaves separators and space behind to tidy.
+func parseSubject(s string, cut bool) Subject {
+	clean, tagSev := stripPrefixes(s)
+	if cut {
+		clean = strings.Trim(collapseSpace(clean), separators)
+	}
 	if t := trailingTags.ReplaceAllString(clean, ""); t != "" {
+		if tagSev == 0 {
+			tagSev = trailingSeverity(clean[len(t):])
+		}
 		clean = t
 	}
 	m := severityForm.FindStringSubmatchIndex(clean)
 	if m == nil {
+		// "[Sev1] Acme - x": the severity stood in a tag, the rest is
+		// read as the form's client and issue.
+		if tagSev != 0 {
+			return splitClient(Subject{Severity: tagSev}, clean, clean)
+		}
 		return Subject{Summary: clean}
 	}
 	var digit string
@@ -73,8 +119,13 @@ func ParseSubject(s string) Subject {
 		digit = clean[m[4]:m[5]]
 	}
 	sev, _ := strconv.Atoi(digit)
-	rest := strings.TrimSpace(clean[m[1]:])
-	out := Subject{Severity: sev, Summary: rest}
+	return splitClient(Subject{Severity: sev}, strings.TrimSpace(clean[m[1]:]), clean)
+}
+
+// splitClient reads rest, what follows the severity, into client and
+// summary; whole is the subject to keep as summary when rest is empty.
+func splitClient(out Subject, rest, whole string) Subject {
+	out.Summary = rest
 	if q := quotedClient.FindStringSubmatch(rest); q != nil {
 		out.Client, out.Summary = strings.TrimSpace(q[1]), strings.TrimSpace(q[2])
 	} else if parts := partSep.Split(rest, 2); len(parts) == 2 {
@@ -85,5 +136,98 @@ func ParseSubject(s string) Subject {
 	if out.Summary == "" {
 		out.Summary, out.Client = out.Client, ""
 	}
+	if out.Summary == "" {
+		// "Severity 1 -": nothing but the severity; the subject itself is
+		// the best title there is.
+		out.Summary = strings.TrimRight(whole, separators)
+	}
 	return out
+}
+
+// stripPrefixes is StripPrefixes that also reads a severity from a leading
+// [tag] ("[Sev1]") before dropping it.
+func stripPrefixes(s string) (string, int) {
+	sev := 0
+	for {
+		loc := replyPrefix.FindStringIndex(s)
+		if loc == nil || loc[1] == 0 {
+			return strings.TrimSpace(s), sev
+		}
+		if m := severityTag.FindStringSubmatch(strings.TrimSpace(s[loc[0]:loc[1]])); m != nil && sev == 0 {
+			sev = int(m[1][0] - '0')
+		}
+		s = s[loc[1]:]
+	}
+}
+
+// trailingSeverity reads a severity from [tags] at the end ("... [Sev2]").
+func trailingSeverity(tags string) int {
+	for _, tag := range strings.SplitAfter(tags, "]") {
+		if m := severityTag.FindStringSubmatch(strings.TrimSpace(tag)); m != nil {
+			return int(m[1][0] - '0')
+		}
+	}
+	return 0
+}
+
+// cutRefs replaces every reference "prefix-N" in s that stands alone (no
+// letter, digit or mark glued before it, no digit after it, as
+// threading.Matcher.SubjectRefs reads them), with the brackets or
+// parentheses right around it, by a space. It returns the rest, the first
+// reference as "prefix-N", and whether any was cut.
+func cutRefs(s, prefix string) (rest, ref string, cut bool) {
+	re := refPattern(prefix)
+	var b strings.Builder
+	last := 0
+	for _, loc := range re.FindAllStringSubmatchIndex(s, -1) {
+		from, to := loc[0], loc[1]
+		if from < last {
+			continue
+		}
+		if r, _ := utf8.DecodeLastRuneInString(s[:from]); from > 0 && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[to:]); unicode.IsDigit(r) || unicode.IsLetter(r) {
+			continue
+		}
+		digits := s[loc[2]:loc[3]]
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n <= 0 || len(digits) > 18 {
+			continue
+		}
+		if ref == "" {
+			ref = prefix + "-" + strconv.FormatInt(n, 10)
+		}
+		// Take the brackets around it: "[TKT-12]", "( TKT-12 )".
+		before := strings.TrimRight(s[last:from], " \t")
+		after := strings.TrimLeft(s[to:], " \t")
+		if before != "" && after != "" {
+			open, close := before[len(before)-1], after[0]
+			if open == '[' && close == ']' || open == '(' && close == ')' {
+				from = last + len(before) - 1
+				to = len(s) - len(after) + 1
+			}
+		}
+		b.WriteString(s[last:from])
+		b.WriteString(" ")
+		last, cut = to, true
+	}
+	if !cut {
+		return s, "", false
+	}
+	b.WriteString(s[last:])
+	return b.String(), ref, true
+}
+
+// refPatterns caches the reference pattern of each prefix a desk uses.
+var refPatterns sync.Map
+
+// refPattern matches "prefix-N", the prefix in any case.
+func refPattern(prefix string) *regexp.Regexp {
+	if re, ok := refPatterns.Load(prefix); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(prefix) + `-(\d+)`)
+	refPatterns.Store(prefix, re)
+	return re
 }

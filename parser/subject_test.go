@@ -1,6 +1,9 @@
 package parser
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestParseSubject(t *testing.T) {
 	tests := []struct {
@@ -57,8 +60,19 @@ func TestParseSubject(t *testing.T) {
 		{"no severity after prefixes", "Fwd: RE: Printer broken", Subject{Summary: "Printer broken"}},
 		{"empty", "", Subject{}},
 		{"blank", "   ", Subject{}},
-		{"severity with nothing after", "Severity 1 -", Subject{Severity: 1}},
-		{"severity alone", "Severity 2", Subject{Severity: 2}},
+		{"severity with nothing after keeps the subject", "Severity 1 -", Subject{Severity: 1, Summary: "Severity 1"}},
+		{"severity alone keeps the subject", "Severity 2", Subject{Severity: 2, Summary: "Severity 2"}},
+		{"severity with en dash and nothing after", "RE: Sev 3 –", Subject{Severity: 3, Summary: "Sev 3"}},
+		{"severity in a leading tag", "[Sev1] Acme - portal down", Subject{Severity: 1, Client: "Acme", Summary: "portal down"}},
+		{"severity in a leading tag, no client", "[Severity 2] labels slow", Subject{Severity: 2, Summary: "labels slow"}},
+		{"severity tag after other tags", "RE: [EXTERNAL] [S3] Acme - x", Subject{Severity: 3, Client: "Acme", Summary: "x"}},
+		{"severity in a trailing tag", "Acme - labels slow [Sev-2]", Subject{Severity: 2, Client: "Acme", Summary: "labels slow"}},
+		{"severity tag alone", "[Sev1]", Subject{Severity: 1}},
+		{"a tag that is no severity", "[Sev12] labels", Subject{Summary: "labels"}},
+		{"Severity-1 with hyphen", "Severity-1 - Acme - down", Subject{Severity: 1, Client: "Acme", Summary: "down"}},
+		{"Sev-2 with hyphen", "Sev-2: labels", Subject{Severity: 2, Summary: "labels"}},
+		{"without a known prefix a bare reference stays", "Severity 2 - Acme Freight TKT-12 - labels", Subject{Severity: 2, Client: "Acme Freight TKT-12", Summary: "labels"}},
+		{"without a known prefix COVID-19 stays", "COVID-19 rules for drivers", Subject{Summary: "COVID-19 rules for drivers"}},
 		{"severity 0 is not a severity", "Severity 0 - Acme - x", Subject{Summary: "Severity 0 - Acme - x"}},
 		{"severity 10 is not a severity", "Severity 10 - Acme - x", Subject{Summary: "Severity 10 - Acme - x"}},
 		{"severity 9 is the highest number", "Sev9: x", Subject{Severity: 9, Summary: "x"}},
@@ -117,4 +131,61 @@ func TestStripPrefixes(t *testing.T) {
 			t.Errorf("StripPrefixes(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// ParseSubjectFor cuts the desk's references wherever they stand.
+func TestParseSubjectFor(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want Subject
+	}{
+		{"tag inside the client", "Severity 2 - Acme Freight [TKT-12] - labels", Subject{Severity: 2, Client: "Acme Freight", Summary: "labels", Ref: "TKT-12"}},
+		{"parenthesised at the end", "Severity 2 - Acme Freight - labels (TKT-12)", Subject{Severity: 2, Client: "Acme Freight", Summary: "labels", Ref: "TKT-12"}},
+		{"bare before the severity", "TKT-12 Severity 2 - Acme - labels", Subject{Severity: 2, Client: "Acme", Summary: "labels", Ref: "TKT-12"}},
+		{"bare with a colon after a prefix", "Re: TKT-12: Printer broken", Subject{Summary: "Printer broken", Ref: "TKT-12"}},
+		{"bare between the parts", "Severity 1 - Acme - TKT-7 - down", Subject{Severity: 1, Client: "Acme", Summary: "down", Ref: "TKT-7"}},
+		{"bare inside the summary", "Labels for TKT-12 still missing", Subject{Summary: "Labels for still missing", Ref: "TKT-12"}},
+		{"lower case prefix", "Severity 3 - Acme - x [tkt-5]", Subject{Severity: 3, Client: "Acme", Summary: "x", Ref: "TKT-5"}},
+		{"spaces inside the brackets", "Printer ( TKT-9 ) broken", Subject{Summary: "Printer broken", Ref: "TKT-9"}},
+		{"leading tag", "RE: [TKT-12] Severity 2 - Acme - labels", Subject{Severity: 2, Client: "Acme", Summary: "labels", Ref: "TKT-12"}},
+		{"two references, the first kept", "[TKT-3] Re: (TKT-4) labels", Subject{Summary: "labels", Ref: "TKT-3"}},
+		{"leading zeros", "labels [TKT-007]", Subject{Summary: "labels", Ref: "TKT-7"}},
+		{"only a reference", "[TKT-12]", Subject{Ref: "TKT-12"}},
+		{"glued to a word is no reference", "XTKT-12 labels", Subject{Summary: "XTKT-12 labels"}},
+		{"a longer number is no reference", "TKT-12x labels", Subject{Summary: "TKT-12x labels"}},
+		{"zero is no reference", "TKT-0 labels", Subject{Summary: "TKT-0 labels"}},
+		{"another desk's prefix stays", "Severity 2 - Acme [SR-12] - labels", Subject{Severity: 2, Client: "Acme [SR-12]", Summary: "labels"}},
+		{"COVID-19 stays", "COVID-19 rules [TKT-2]", Subject{Summary: "COVID-19 rules", Ref: "TKT-2"}},
+		{"severity tag and reference", "[Sev1] [TKT-4] Acme - down", Subject{Severity: 1, Client: "Acme", Summary: "down", Ref: "TKT-4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ParseSubjectFor(tt.in, "TKT"); got != tt.want {
+				t.Errorf("ParseSubjectFor(%q, TKT) = %+v, want %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+	if got, want := ParseSubjectFor("COVID-19 rules", "COVID"), (Subject{Summary: "rules", Ref: "COVID-19"}); got != want {
+		t.Errorf("the desk's prefix is what is cut: got %+v, want %+v", got, want)
+	}
+}
+
+// FuzzParseSubjectFor checks ParseSubjectFor's invariants for a desk prefix.
+func FuzzParseSubjectFor(f *testing.F) {
+	for _, s := range []string{"", "Severity 2 - Acme [TKT-12] - labels", "TKT-1 TKT-2 (TKT-3)", "[TKT-", "((TKT-9))", "Re: tkt-99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := ParseSubjectFor(s, "TKT")
+		if got.Severity < 0 || got.Severity > 9 || (got.Severity == 0 && got.Client != "") {
+			t.Errorf("ParseSubjectFor(%q) = %+v", s, got)
+		}
+		if len(got.Summary) > len(s) || len(got.Client) > len(s) {
+			t.Errorf("ParseSubjectFor(%q) = %+v: output longer than input", s, got)
+		}
+		if utf8.ValidString(s) && (!utf8.ValidString(got.Summary) || !utf8.ValidString(got.Client)) {
+			t.Errorf("ParseSubjectFor(%q) = %+v: invalid UTF-8 from valid input", s, got)
+		}
+	})
 }
