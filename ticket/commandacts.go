@@ -69,7 +69,7 @@ func (r *cmdRun) reopen() (string, error) {
 		return r.set(Change{Status: StatusInProgress})
 	case t.Status == StatusResolved:
 		return r.move(StatusInProgress, "", "reopened by the customer")
-	case t.Status == StatusClosed && r.d.Reopen.Reopens() && r.d.Reopen.withinWindow(t.UpdatedAt, r.now):
+	case t.Status == StatusClosed && r.d.Reopen.Reopens() && r.d.Reopen.withinWindow(closedAt(*t), r.now):
 		return r.move(StatusInProgress, "", "reopened by the customer")
 	case t.Status == StatusClosed:
 		return "", fmt.Errorf("%s is closed and cannot be reopened here: write a new mail that names %s", t.Ref, t.Ref)
