@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -99,9 +100,20 @@ func (p ReopenPolicy) withinWindow(closed, now time.Time) bool {
 
 // OpenLinked builds the new ticket that an answer to a closed ticket opens
 // when the desk does not reopen: it quotes the old reference in its summary
-// and links to it.
+// and links to it. The people of the old ticket (its requester and
+// participants, all admitted by the desk's policy when they joined it) take
+// part in the new one too, unless the policy keeps them out now
+// (in.Refused); so do the ones the answer copies, as on any new ticket.
 func OpenLinked(d Desk, old Ticket, in Inbound, now time.Time) Decision {
 	dec := Open(d, in, now)
+	for _, a := range append([]string{old.Requester}, old.Participants...) {
+		a = strings.ToLower(a)
+		_, refused := in.Refused[a]
+		if a == "" || a == dec.Ticket.Requester || refused || d.Ours(a) || slices.Contains(dec.Ticket.Participants, a) {
+			continue
+		}
+		dec.Ticket.Participants = append(dec.Ticket.Participants, a)
+	}
 	dec.Ticket.Linked = []string{old.Ref}
 	if !strings.Contains(dec.Ticket.Summary, old.Ref) {
 		dec.Ticket.Summary += " (follows " + old.Ref + ")"
