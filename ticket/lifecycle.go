@@ -99,7 +99,7 @@ func Set(d Desk, t Ticket, c Change, now time.Time) (Decision, error) {
 			c.Status = StatusNew
 		}
 		if to == "" && (c.Status == StatusInProgress || c.Status == "" && nt.Status == StatusInProgress) {
-			return Decision{}, fmt.Errorf("%s cannot be in_progress without an assignee: give another one, or set --status new", t.Ref)
+			return Decision{}, fmt.Errorf("%s cannot be in_progress without an assignee: give another one, or move it on with --status at the same time", t.Ref)
 		}
 	}
 	if c.Resolution != "" && (c.Status == "" || c.Status == nt.Status) {
