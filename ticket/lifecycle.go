@@ -106,13 +106,10 @@ func Set(d Desk, t Ticket, c Change, now time.Time) (Decision, error) {
 		if err := ResolutionFits(nt.Status, c.Resolution); err != nil {
 			return Decision{}, fmt.Errorf("%s: %w", t.Ref, err)
 		}
-		if c.Resolution != nt.Resolution {
-			dec.Events = append(dec.Events, Event{At: now, Actor: c.Actor, Type: EventResolution,
-				Reason: joinWhy(fmt.Sprintf("resolution %s (was %s)", c.Resolution, orNone(string(nt.Resolution))), c.Note)})
-			nt.Resolution = c.Resolution
-			c.Note = ""
-		}
-		c.Status = ""
+		dec.Events = append(dec.Events, Event{At: now, Actor: c.Actor, Type: EventResolution,
+			Reason: joinWhy(fmt.Sprintf("resolution %s (was %s)", c.Resolution, orNone(string(nt.Resolution))), c.Note)})
+		nt.Resolution = c.Resolution
+		c.Note, c.Status = "", ""
 	}
 	if c.Status != "" && c.Status != nt.Status {
 		if c.Status == StatusInProgress && nt.Assignee == "" {

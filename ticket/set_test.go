@@ -32,6 +32,7 @@ func TestSetResolutionMustFitStatus(t *testing.T) {
 		{"closed as confirmed", StatusResolved, ResolutionFixed, Change{Status: StatusClosed, Resolution: ResolutionConfirmedByCustomer}, StatusClosed, ResolutionConfirmedByCustomer, ""},
 		{"closing keeps the resolved ticket's resolution", StatusResolved, ResolutionQuoteRequired, Change{Status: StatusClosed}, StatusClosed, ResolutionQuoteRequired, ""},
 		{"resolution changed on a resolved ticket", StatusResolved, ResolutionFixed, Change{Resolution: ResolutionProjectManager}, StatusResolved, ResolutionProjectManager, ""},
+		{"the same resolution again (#status resolved, #resolution fixed)", StatusResolved, ResolutionFixed, Change{Resolution: ResolutionFixed}, StatusResolved, ResolutionFixed, ""},
 		{"resolution given with the same status", StatusResolved, ResolutionFixed, Change{Status: StatusResolved, Resolution: ResolutionQuoteRequired}, StatusResolved, ResolutionQuoteRequired, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
