@@ -189,14 +189,21 @@ func greetingLen(toks []string) int {
 }
 
 // isGreetingLine reports whether a line is only a salutation: it starts
-// with a greeting and ends in a comma (or colon, or exclamation mark), or
-// is short ("Hallo", "Hi team", "Grazie mille!").
+// with a greeting and is short, ending in a comma or colon ("Sehr geehrte
+// Damen und Herren,"), an exclamation mark ("Grazie mille!") or nothing
+// ("Hallo Herr Schmidt"). "Hi, the export hangs." is no greeting line.
 func isGreetingLine(toks []string) bool {
 	if greetingLen(toks) == 0 {
 		return false
 	}
-	last := toks[len(toks)-1]
-	return last == "," || last == ":" || last == "!" || len(words(toks)) <= 4
+	n, last := len(words(toks)), toks[len(toks)-1]
+	switch {
+	case last == "," || last == ":":
+		return n <= 8
+	case last == "!":
+		return n <= 4
+	}
+	return n <= 5 && len(words(toks)) == len(toks)
 }
 
 // greetings open a mail, longest first where one starts another.

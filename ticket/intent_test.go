@@ -70,6 +70,11 @@ func TestIntentReading(t *testing.T) {
 		{"Hallo,\n\nNachtest war nicht erfolgreich: weiterhin kein Druck", intentFailed},
 		{"Hi team,\n\nhere are the logs you asked for.\nResolved? not yet.", ""},
 		{"Hi team,\n\nhere are the logs you asked for.\n\nResolved", ""},
+		{"Hello, new problem.\nResolved, the old one.", ""},
+		{"Hi, it is broken again!\nResolved yesterday, broken today", ""},
+		{"Hi, it is broken again!\nResolved.", ""},
+		{"Sehr geehrte Damen und Herren\nNachtest war erfolgreich", intentConfirm},
+		{"Hallo Herr Schmidt!\nNachtest war erfolgreich", intentConfirm},
 	} {
 		if got := DefaultIntents.intent(tc.text); got != tc.want {
 			t.Errorf("intent(%q) = %q, want %q", tc.text, got, tc.want)
