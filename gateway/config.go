@@ -63,8 +63,10 @@ type DeskConfig struct {
 	// sender how to register.
 	Registration     string `toml:"registration"`
 	RegistrationHelp string `toml:"registration_help"`
-	// Participants is who may take part in a ticket: "anyone", or
-	// "organisation" (the requester's organisation and its manager).
+	// Participants is who may take part in a ticket: "anyone",
+	// "organisation" (the requester's organisation and its manager) or
+	// "same_organisation" (the organisation only). The desk's staff are
+	// never participants (ticket.MayParticipate).
 	// CCParticipants makes the addresses copied on a new ticket
 	// participants, as far as Participants allows (SERA: CC a key user).
 	Participants   string `toml:"participants"`
@@ -308,8 +310,9 @@ func (c Config) Validate() error {
 	default:
 		bad("desk.registration", "%q must be open, registered or domains", c.Desk.Registration)
 	}
-	if c.Desk.Participants != ticket.ParticipantsAnyone && c.Desk.Participants != ticket.ParticipantsOrganisation {
-		bad("desk.participants", "%q must be anyone or organisation", c.Desk.Participants)
+	if !slices.Contains(ticket.ParticipantPolicies, c.Desk.Participants) {
+		bad("desk.participants", "%q must be one of %s (organisation: the requester's organisation and its manager; "+
+			"same_organisation: the organisation only)", c.Desk.Participants, strings.Join(ticket.ParticipantPolicies, ", "))
 	}
 	for i, u := range c.Users {
 		if err := u.Check(); err != nil {

@@ -19,8 +19,10 @@ type SetRequest struct {
 // SetTicket applies an agent's or operator's change to a ticket in one
 // transaction, with the events that record it and the notifications the
 // desk's matrix asks for (sent by the running desk's outbox worker), and
-// writes what happened to w. A change the lifecycle does not allow is
-// refused with the reason and changes nothing.
+// writes what happened to w. A note given with a status change is that
+// change's why: the status event's reason (ticket.Set), printed after it.
+// A change the lifecycle does not allow is refused with the reason and
+// changes nothing.
 func SetTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, deps Deps, req SetRequest) error {
 	n, err := threading.NewMatcher(cfg.Desk.Prefix, cfg.Desk.Domain).ParseRef(req.Ref)
 	if err != nil {
@@ -71,6 +73,9 @@ func SetTicket(ctx context.Context, w io.Writer, st *store.Store, cfg Config, de
 	}
 	if queued {
 		fmt.Fprint(w, "; notifications queued")
+	}
+	if req.Change.Note != "" && before.Status != t.Status {
+		fmt.Fprintf(w, "; why: %s", req.Change.Note)
 	}
 	fmt.Fprintln(w)
 	return nil

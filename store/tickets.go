@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"postdesk/ticket"
 )
@@ -66,8 +67,26 @@ func ticketByNumber(ctx context.Context, q queryer, prefix string, number int64)
 	if t.Participants, err = participants(ctx, q, t.ID); err != nil {
 		return t, err
 	}
-	t.Linked, err = links(ctx, q, t.ID)
+	if t.Linked, err = links(ctx, q, t.ID); err != nil {
+		return t, err
+	}
+	t.ClosedAt, err = closedAt(ctx, q, t.ID)
 	return t, err
+}
+
+// closedAt is when a ticket last went to closed, by its history; zero when
+// it never did.
+func closedAt(ctx context.Context, q queryer, ticketID int64) (time.Time, error) {
+	var at string
+	err := q.QueryRowContext(ctx, `SELECT coalesce(max(at), '') FROM events
+		WHERE ticket_id = ? AND type = ? AND to_status = ?`, ticketID, ticket.EventStatus, ticket.StatusClosed).Scan(&at)
+	if err != nil || at == "" {
+		if err != nil {
+			err = fmt.Errorf("read closing time: %w", err)
+		}
+		return time.Time{}, err
+	}
+	return parseTS(at)
 }
 
 func participants(ctx context.Context, q queryer, ticketID int64) ([]string, error) {

@@ -69,7 +69,7 @@ func (r *cmdRun) reopen() (string, error) {
 		return r.set(Change{Status: StatusInProgress})
 	case t.Status == StatusResolved:
 		return r.move(StatusInProgress, "", "reopened by the customer")
-	case t.Status == StatusClosed && r.d.Reopen.Reopens() && r.d.Reopen.withinWindow(t.UpdatedAt, r.now):
+	case t.Status == StatusClosed && r.d.Reopen.Reopens() && r.d.Reopen.withinWindow(closedAt(*t), r.now):
 		return r.move(StatusInProgress, "", "reopened by the customer")
 	case t.Status == StatusClosed:
 		return "", fmt.Errorf("%s is closed and cannot be reopened here: write a new mail that names %s", t.Ref, t.Ref)
@@ -94,10 +94,11 @@ func (r *cmdRun) share(arg string) (string, error) {
 	case slices.Contains(t.Participants, addr):
 		return fmt.Sprintf("%s takes part in %s already", addr, t.Ref), nil
 	}
-	if !r.s.Staff() {
-		if ok, why := MayParticipate(r.f.Participants, r.f.Org, addr, r.f.Users[addr]); !ok {
-			return "", fmt.Errorf("%s", why)
-		}
+	switch ok, why := MayParticipate(r.f.Participants, r.f.Org, addr, r.f.Users[addr]); {
+	case !ok && why == "":
+		return "", fmt.Errorf("%s works for the desk: staff get the ticket's mail through the desk, not as participants", addr)
+	case !ok && !r.s.Staff():
+		return "", fmt.Errorf("%s", why)
 	}
 	t.Participants = append(slices.Clone(t.Participants), addr)
 	r.event(EventParticipant, "", "", "added "+addr)

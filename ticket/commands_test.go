@@ -90,6 +90,13 @@ func TestApplyCommands(t *testing.T) {
 				}
 			}},
 		{name: "share outside the organisation refused", s: anna, text: "#share eve@evil.example", mention: "not of Client"},
+		{name: "sharing an agent says staff are no participants", s: anna, text: "#share bob@desk.example", mention: "works for the desk"},
+		{name: "the organisation's manager may be shared", s: anna, text: "#share am@desk.example", ok: true,
+			check: func(t *testing.T, a Applied) {
+				if !slices.Contains(a.Ticket.Participants, "am@desk.example") {
+					t.Fatalf("participants %v", a.Ticket.Participants)
+				}
+			}},
 		{name: "participant removes only themselves", s: carl, text: "#unshare anna@client.example", mention: "you may remove yourself"},
 		{name: "status and list report", s: carl, text: "#status\n#list", ok: true,
 			check: func(t *testing.T, a Applied) {

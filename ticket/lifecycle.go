@@ -63,14 +63,22 @@ type Change struct {
 	Status     Status
 	Assignee   string // an address, or "-" to unassign
 	Resolution Resolution
-	Note       string // an internal note, kept in the history
+	// Note is why: with a status change it is the status event's reason
+	// (the history's "why" of the move); alone, an internal note kept in
+	// the history.
+	Note string
 }
 
 // Set applies an agent's change to t, or refuses it with a reason and leaves
 // t as it was. Assigning a new ticket makes it assigned; unassigning an
-// assigned one makes it new again. Resolved and closed need a resolution
-// (fixed when none is given); cancelled always has resolution cancelled.
-// Reopening a closed ticket is refused when the desk does not reopen.
+// assigned one makes it new again. Assigned and in_progress need an
+// assignee: moving an unassigned ticket to in_progress assigns the acting
+// agent when the actor is an address (a mail command), and is refused
+// otherwise (an operator's `set` names one with --assign). Resolved and closed
+// need a resolution (fixed when none is given and the ticket has none);
+// cancelled always has resolution cancelled. A resolution that contradicts
+// the status is refused, never replaced (ResolutionFits). Reopening a closed
+// ticket is refused when the desk does not reopen.
 func Set(d Desk, t Ticket, c Change, now time.Time) (Decision, error) {
 	dec := Decision{Ticket: t}
 	nt := &dec.Ticket
@@ -90,20 +98,34 @@ func Set(d Desk, t Ticket, c Change, now time.Time) (Decision, error) {
 		if c.Status == "" && to == "" && nt.Status == StatusAssigned {
 			c.Status = StatusNew
 		}
+		if to == "" && (c.Status == StatusInProgress || c.Status == "" && nt.Status == StatusInProgress) {
+			return Decision{}, fmt.Errorf("%s cannot be in_progress without an assignee: give another one, or move it on with --status at the same time", t.Ref)
+		}
 	}
-	if c.Resolution != "" && c.Status == "" {
-		if nt.Status != StatusResolved && nt.Status != StatusClosed {
-			return Decision{}, fmt.Errorf("a resolution belongs to a resolved or closed ticket; %s is %s", t.Ref, t.Status)
+	if c.Resolution != "" && (c.Status == "" || c.Status == nt.Status) {
+		if err := ResolutionFits(nt.Status, c.Resolution); err != nil {
+			return Decision{}, fmt.Errorf("%s: %w", t.Ref, err)
 		}
 		dec.Events = append(dec.Events, Event{At: now, Actor: c.Actor, Type: EventResolution,
-			Reason: fmt.Sprintf("resolution %s (was %s)", c.Resolution, orNone(string(nt.Resolution)))})
+			Reason: joinWhy(fmt.Sprintf("resolution %s (was %s)", c.Resolution, orNone(string(nt.Resolution))), c.Note)})
 		nt.Resolution = c.Resolution
+		c.Note, c.Status = "", ""
 	}
 	if c.Status != "" && c.Status != nt.Status {
+		if c.Status == StatusInProgress && nt.Assignee == "" {
+			if !strings.Contains(c.Actor, "@") {
+				return Decision{}, fmt.Errorf("%s cannot be in_progress without an assignee (give --assign)", t.Ref)
+			}
+			dec.Events = append(dec.Events, Event{At: now, Actor: c.Actor, Type: EventAssigned,
+				Reason: assignReason("", strings.ToLower(c.Actor)) + " (who started the work)"})
+			nt.Assignee = strings.ToLower(c.Actor)
+		}
 		ev, err := move(d, nt, c.Status, c.Resolution, c.Actor, now)
 		if err != nil {
 			return Decision{}, err
 		}
+		ev.Reason = joinWhy(ev.Reason, c.Note)
+		c.Note = ""
 		dec.Events = append(dec.Events, ev)
 	} else if c.Status != "" && len(dec.Events) == 0 && c.Note == "" {
 		return Decision{}, fmt.Errorf("%s is %s already", t.Ref, t.Status)
@@ -118,6 +140,29 @@ func Set(d Desk, t Ticket, c Change, now time.Time) (Decision, error) {
 	return dec, nil
 }
 
+// ResolutionFits reports why resolution r contradicts status s, nil when
+// it fits: cancelled is the resolution of cancelled tickets only, and a
+// cancelled ticket has no other; confirmed_by_customer and no_response say
+// how a ticket closed, so a resolved ticket (still awaiting the customer)
+// has neither; open states have none.
+func ResolutionFits(s Status, r Resolution) error {
+	switch {
+	case r == "":
+		return nil
+	case s == StatusCancelled && r != ResolutionCancelled:
+		return fmt.Errorf("a cancelled ticket always has resolution cancelled, not %s; for a %s use --status closed --resolution %s", r, r, r)
+	case s == StatusCancelled:
+		return nil
+	case r == ResolutionCancelled:
+		return fmt.Errorf("resolution cancelled belongs to a cancelled ticket, not a %s one: use --status cancelled", s)
+	case s == StatusResolved && (r == ResolutionConfirmedByCustomer || r == ResolutionNoResponse):
+		return fmt.Errorf("resolution %s says how a ticket closed; a resolved ticket still awaits the customer: use --status closed", r)
+	case s != StatusResolved && s != StatusClosed:
+		return fmt.Errorf("a resolution belongs to a resolved or closed ticket, not %s", s)
+	}
+	return nil
+}
+
 // move changes t's status to s if the lifecycle allows it.
 func move(d Desk, t *Ticket, s Status, r Resolution, actor string, now time.Time) (Event, error) {
 	if !slices.Contains(transitions[t.Status], s) {
@@ -130,27 +175,41 @@ func move(d Desk, t *Ticket, s Status, r Resolution, actor string, now time.Time
 	if s == StatusAssigned && t.Assignee == "" {
 		return Event{}, fmt.Errorf("%s cannot be assigned without an assignee (give --assign)", t.Ref)
 	}
+	if err := ResolutionFits(s, r); err != nil {
+		return Event{}, fmt.Errorf("%s: %w", t.Ref, err)
+	}
 	ev := Event{At: now, Actor: actor, Type: EventStatus, From: t.Status, To: s}
 	switch s {
 	case StatusResolved, StatusClosed:
-		if r == "" {
+		if r == "" && ResolutionFits(s, t.Resolution) == nil {
 			r = t.Resolution
 		}
-		if r == "" || r == ResolutionCancelled {
+		if r == "" {
 			r = ResolutionFixed
 		}
 		t.Resolution = r
 		ev.Reason = "resolution " + string(r)
+		if s == StatusClosed {
+			t.ClosedAt = now
+		}
 	case StatusCancelled:
 		t.Resolution = ResolutionCancelled
 	default:
-		if r != "" {
-			return Event{}, fmt.Errorf("a resolution belongs to a resolved or closed ticket, not %s", s)
-		}
 		t.Resolution = ""
 	}
 	t.Status = s
 	return ev, nil
+}
+
+// joinWhy adds the actor's why to an event's reason.
+func joinWhy(reason, why string) string {
+	switch {
+	case why == "":
+		return reason
+	case reason == "":
+		return why
+	}
+	return reason + ": " + why
 }
 
 func statusList(s []Status) string {

@@ -36,7 +36,7 @@ func TestSet(t *testing.T) {
 		{"resolve needing a quote", StatusInProgress, ReopenTicket, Change{Status: StatusResolved, Resolution: ResolutionQuoteRequired}, StatusResolved, ResolutionQuoteRequired, "", "", 1},
 		{"cancel", StatusNew, ReopenTicket, Change{Status: StatusCancelled}, StatusCancelled, ResolutionCancelled, "", "", 1},
 		{"dev request", StatusInProgress, ReopenTicket, Change{Status: StatusDevRequest}, StatusDevRequest, "", "", "", 1},
-		{"reopen closed where the desk reopens", StatusClosed, ReopenTicket, Change{Status: StatusInProgress}, StatusInProgress, "", "", "", 1},
+		{"reopen closed where the desk reopens", StatusClosed, ReopenTicket, Change{Status: StatusInProgress}, StatusInProgress, "", "agent@desk.example", "", 2},
 		{"note only", StatusNew, ReopenTicket, Change{Note: "called the customer"}, StatusNew, "", "", "", 1},
 		{"closed cannot go back to new", StatusClosed, ReopenTicket, Change{Status: StatusNew}, "", "", "", "cannot go from closed to new", 0},
 		{"closed not reopened where the desk says so", StatusClosed, NewLinked, Change{Status: StatusInProgress}, "", "", "", "does not reopen", 0},
@@ -51,6 +51,9 @@ func TestSet(t *testing.T) {
 			tk := lcTicket(tc.from)
 			if tc.from == StatusClosed {
 				tk.Resolution = ResolutionFixed
+			}
+			if tc.from == StatusAssigned {
+				tk.Assignee = "bob@desk.example"
 			}
 			tc.change.Actor = "agent@desk.example"
 			dec, err := Set(lcDesk(tc.mode, 0), tk, tc.change, lcNow)

@@ -109,29 +109,57 @@ func Domain(addr string) string {
 	return d
 }
 
-// Participant policies: who may be added to a ticket.
+// Participant policies: who may be added to a ticket besides its requester.
 const (
-	ParticipantsAnyone       = "anyone"
-	ParticipantsOrganisation = "organisation" // the requester's organisation and its manager (Replica)
+	// ParticipantsAnyone adds anyone the requester copies or shares with.
+	ParticipantsAnyone = "anyone"
+	// ParticipantsOrganisation adds people of the requester's organisation
+	// and that organisation's manager (Replica: "stessa Organizzazione o il
+	// proprio capoprogetto").
+	ParticipantsOrganisation = "organisation"
+	// ParticipantsSameOrganisation adds people of the requester's
+	// organisation only, not its manager.
+	ParticipantsSameOrganisation = "same_organisation"
 )
+
+// ParticipantPolicies lists the participant policies a desk may name.
+var ParticipantPolicies = []string{ParticipantsAnyone, ParticipantsOrganisation, ParticipantsSameOrganisation}
+
+// IsStaff reports whether u works for the desk: an agent or a manager.
+func IsStaff(u *User) bool {
+	return u != nil && (u.Role == RoleAgent || u.Role == RoleManager)
+}
 
 // MayParticipate says whether candidate may take part in a ticket whose
 // requester belongs to org (nil when unknown), under policy; user is the
 // candidate's record, nil when unknown. The reason says why not.
+//
+// The desk's own staff (agents, managers) are never participants: they get
+// a ticket's mail through the desk's notification matrix. A copied staff
+// member is therefore kept out with an empty reason — not a refusal, and
+// nothing for the history to record — except the requester organisation's
+// own manager under ParticipantsOrganisation, who takes part as a customer
+// contact.
 func MayParticipate(policy string, org *Org, candidate string, user *User) (bool, string) {
-	if policy != ParticipantsOrganisation {
+	candidate = strings.ToLower(candidate)
+	if policy == ParticipantsOrganisation && org != nil && strings.EqualFold(candidate, org.Manager) {
 		return true, ""
 	}
-	candidate = strings.ToLower(candidate)
+	if IsStaff(user) {
+		return false, ""
+	}
+	if policy != ParticipantsOrganisation && policy != ParticipantsSameOrganisation {
+		return true, ""
+	}
 	switch {
 	case org == nil:
 		return false, "the requester belongs to no known organisation, so only they take part"
-	case strings.EqualFold(candidate, org.Manager):
-		return true, ""
 	case user != nil && user.Org == org.Name:
 		return true, ""
 	case slices.Contains(org.Domains, Domain(candidate)):
 		return true, ""
+	case policy == ParticipantsSameOrganisation:
+		return false, "<" + candidate + "> is not of " + org.Name + "; only people of the requester's organisation take part"
 	}
 	return false, "<" + candidate + "> is not of " + org.Name + " nor its manager"
 }

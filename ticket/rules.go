@@ -42,7 +42,11 @@ type Inbound struct {
 	// From is the sender's address (lower case); never empty.
 	From string
 	// Cc lists the other people the customer copied (lower case addresses).
-	Cc      []string
+	Cc []string
+	// To lists the mail's To: addresses (lower case). On a new ticket the
+	// ones besides the desk's own count like Cc (Copied): a colleague
+	// written to beside the desk is copied on the problem.
+	To      []string
 	Subject string
 	// NewText is the mail's own new text, without quote and signature.
 	NewText string
@@ -64,8 +68,10 @@ type Inbound struct {
 	XLoop []string
 	// Fields are the form fields the mail filled in, by key.
 	Fields map[string]string
-	// Refused are copied addresses the participant policy keeps out,
-	// with the reason; they are not added and the history says why.
+	// Refused are copied addresses (Copied) the participant policy keeps
+	// out, with the reason; they are not added and the history says why.
+	// An empty reason keeps an address out silently: the desk's own staff
+	// are not participants, and not refused either (MayParticipate).
 	Refused map[string]string
 }
 
@@ -153,6 +159,9 @@ func Open(d Desk, in Inbound, now time.Time) Decision {
 		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventNote, Reason: n})
 	}
 	for _, addr := range slices.Sorted(maps.Keys(in.Refused)) {
+		if in.Refused[addr] == "" {
+			continue
+		}
 		dec.Events = append(dec.Events, Event{At: now, Actor: "postdesk", Type: EventParticipant,
 			Reason: "not added as participant: " + in.Refused[addr]})
 	}
@@ -203,20 +212,30 @@ func NoAutoAnswer(d Desk, in Inbound) string {
 	return ""
 }
 
-// participants are the people the requester copied, less the desk itself and
-// the requester; each address appears once.
-func participants(d Desk, in Inbound) []string {
+// Copied are the people a new ticket's mail brings in besides its sender:
+// its Cc: and its To: addresses other than the desk's own, lower case, each
+// once, in that order. The participant policy applies to each of them
+// (MayParticipate); those it admits become participants.
+func Copied(d Desk, in Inbound) []string {
 	out := []string{}
-	seen := map[string]bool{strings.ToLower(in.From): true, d.Address: true}
-	for _, a := range in.Cc {
+	seen := map[string]bool{strings.ToLower(in.From): true}
+	for _, a := range slices.Concat(in.Cc, in.To) {
 		a = strings.ToLower(strings.TrimSpace(a))
-		if _, refused := in.Refused[a]; a == "" || seen[a] || refused || d.Ours(a) {
+		if a == "" || seen[a] || d.Ours(a) {
 			continue
 		}
 		seen[a] = true
 		out = append(out, a)
 	}
 	return out
+}
+
+// participants are the copied people (Copied) the policy did not keep out.
+func participants(d Desk, in Inbound) []string {
+	return slices.DeleteFunc(Copied(d, in), func(a string) bool {
+		_, refused := in.Refused[a]
+		return refused
+	})
 }
 
 // Ours reports whether addr is one of the desk's own addresses or a

@@ -74,6 +74,10 @@ type Ticket struct {
 	Category   string    `json:"category"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// ClosedAt is when the ticket was last closed (its last status event
+	// to closed), zero when it never was; the reopen window counts from it.
+	// The store derives it from the history; it is not part of the JSON.
+	ClosedAt time.Time `json:"-"`
 	// DueAt is when the ticket's resolution target falls due, null without
 	// a target, while the clock is paused, or once the ticket is done; SLA
 	// says where it stands. Both are computed when the ticket is shown.
