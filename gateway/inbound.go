@@ -357,6 +357,9 @@ func inbound(msg *parser.Message, env Envelope) ticket.Inbound {
 	for _, a := range msg.Cc {
 		in.Cc = append(in.Cc, a.Addr)
 	}
+	for _, a := range msg.To {
+		in.To = append(in.To, a.Addr)
+	}
 	return in
 }
 

@@ -65,3 +65,28 @@ func TestParticipantsPolicyConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestParticipantsFromToAndCc: people a customer writes to beside the desk
+// (To:) take part like those copied (Cc:); under "anyone" too, the desk's
+// own agents copied on the mail are no participants and no refusal is
+// recorded for them.
+func TestParticipantsFromToAndCc(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Users = []ticket.User{{Email: "marco@desk.example", Role: ticket.RoleAgent}}
+	d := startDesk(t, cfg, false)
+	raw := crlf("From: anna@client.example\nTo: support@desk.example, Colleague <Tom@Client.example>\n" +
+		"Cc: carl@client.example, marco@desk.example\n" +
+		"Subject: Labels\nMessage-ID: <tocc@client.example>\n\nNo labels print.\n")
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, raw); err != nil {
+		t.Fatal(err)
+	}
+	tk := status(t, d, 1)
+	if !slices.Equal(tk.Participants, []string{"carl@client.example", "tom@client.example"}) {
+		t.Errorf("participants = %v, want carl (Cc) and tom (To)", tk.Participants)
+	}
+	for _, e := range tk.Events {
+		if e.Type == ticket.EventParticipant {
+			t.Errorf("a refusal was recorded: %q", e.Reason)
+		}
+	}
+}

@@ -63,27 +63,30 @@ func (p *Pipeline) mayOpen(tx *store.Tx, in ticket.Inbound) error {
 	return nil
 }
 
-// refusedParticipants applies the participant policy to the addresses a
-// new ticket's mail copied: those it keeps out, with the reason.
+// refusedParticipants applies the participant policy to the people a new
+// ticket's mail copied (Cc and To besides the desk, ticket.Copied): those it
+// keeps out, with the reason; "" keeps one out silently (the desk's staff,
+// who get the ticket's mail through the notification matrix).
 func (p *Pipeline) refusedParticipants(tx *store.Tx, in ticket.Inbound) (map[string]string, error) {
 	refused := map[string]string{}
-	if len(in.Cc) == 0 {
+	copied := ticket.Copied(p.desk, in)
+	if len(copied) == 0 {
 		return refused, nil
 	}
 	if !p.cfg.Desk.CCParticipants {
-		for _, a := range in.Cc {
+		for _, a := range copied {
 			refused[a] = "this desk does not make copied addresses participants"
 		}
 		return refused, nil
 	}
-	if p.cfg.Desk.Participants == ticket.ParticipantsAnyone {
-		return refused, nil
+	var org *ticket.Org
+	if p.cfg.Desk.Participants != ticket.ParticipantsAnyone {
+		var err error
+		if org, err = p.requesterOrg(tx, in.From); err != nil {
+			return nil, err
+		}
 	}
-	org, err := p.requesterOrg(tx, in.From)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range in.Cc {
+	for _, a := range copied {
 		user, err := tx.User(a)
 		if err != nil {
 			return nil, err
