@@ -230,7 +230,7 @@ func keepUnreadBody(msg *Message, raw []byte) {
 	}
 	// Boundaries that are prefixes of each other defeat the MIME reader;
 	// cut the body at every declared boundary and keep the text parts.
-	if texts, htmls, _ := splitAtBoundaries(string(rest), declaredBoundaries(raw), true); len(texts)+len(htmls) > 0 {
+	if texts, htmls := cutAtBoundaries(raw, rest); len(texts)+len(htmls) > 0 {
 		msg.Text = body(strings.Join(texts, "\n\n"), false)
 		msg.HTML = body(strings.Join(htmls, "\n\n"), false)
 		msg.Problems = append(msg.Problems, "MIME structure unreadable; the text was recovered by cutting the body at its boundary lines")

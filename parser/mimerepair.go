@@ -168,3 +168,29 @@ func headerType(hdr []string) string {
 	}
 	return "text/plain"
 }
+
+// cutAtBoundaries reads a multipart body the MIME reader could not: when
+// the first delimiter line in it is the top-level Content-Type's boundary,
+// the body is cut at every boundary the mail declares and the text and HTML
+// parts returned. Otherwise (the top-level boundary never appears, so what
+// the delimiters enclose is unknown) it returns nothing and the caller keeps
+// the raw body.
+func cutAtBoundaries(raw, body []byte) (texts, htmls []string) {
+	hdr, _ := splitHeader(raw)
+	_, params, err := mime.ParseMediaType(get(hdr, "Content-Type"))
+	top := params["boundary"]
+	if err != nil || top == "" {
+		return nil, nil
+	}
+	bounds := declaredBoundaries(raw)
+	for _, l := range strings.Split(string(body), "\n") {
+		if isDelimiter(l, bounds) {
+			if !isDelimiter(l, []string{top}) {
+				return nil, nil
+			}
+			break
+		}
+	}
+	texts, htmls, _ = splitAtBoundaries(string(body), bounds, true)
+	return texts, htmls
+}

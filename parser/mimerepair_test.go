@@ -63,3 +63,16 @@ func TestWellFormedTextIsKept(t *testing.T) {
 		t.Errorf("problems %q", msg.Problems)
 	}
 }
+
+// When the top-level boundary never appears, what the other delimiters
+// enclose is unknown: the whole body is kept, not one inner part of it.
+func TestUnknownTopBoundaryKeepsTheWholeBody(t *testing.T) {
+	raw := "Content-Type: multipart/report; boundary=\"declared\"\n\n--written\nContent-Type: text/plain\n\nNotification text\n" +
+		"--written\nContent-Type: message/rfc822\n\nContent-Type: multipart/alternative; boundary=\"in\"\n\n" +
+		"--in\nContent-Type: text/plain\n\ninner text\n--in--\n--written--\n"
+	msg, err := Parse([]byte(raw))
+	checkMessage(t, msg, err)
+	if !strings.Contains(msg.Text, "Notification text") || !strings.Contains(msg.Text, "inner text") {
+		t.Errorf("text %q lost part of the body", msg.Text)
+	}
+}
