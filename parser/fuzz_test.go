@@ -17,8 +17,9 @@ import (
 )
 
 // FuzzParse checks Parse's contract on any input: no panic (not even one
-// recovered inside Parse), a non-nil Message, only valid UTF-8 strings, and an
-// error only together with ErrUnreadable and a recorded Problem.
+// recovered inside Parse or inside an attached mail), a non-nil Message with
+// a valid Kind, only valid UTF-8 strings (maps included), and an error only
+// together with ErrUnreadable or ErrParserFailure and a recorded Problem.
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join(mailDir, "*.eml"))
 	if err != nil {

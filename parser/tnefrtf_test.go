@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestRTFPrebuffer(t *testing.T) {
@@ -170,4 +171,25 @@ func TestWinmailDatWithoutTextIsKept(t *testing.T) {
 			t.Errorf("%s: raw MIME as text: %q", tc.name, msg.Text)
 		}
 	}
+}
+
+// FuzzDecompressRTF checks DecompressRTF and rtfText on any input: no panic,
+// output within its bound, valid UTF-8 text.
+func FuzzDecompressRTF(f *testing.F) {
+	f.Add(mela(`{\rtf1 hi\par}`))
+	f.Add([]byte{0x2d, 0x00, 0x00, 0x00, 0x2b, 0x00, 0x00, 0x00, 0x4c, 0x5a, 0x46, 0x75, 0xf1, 0xc5, 0xc7, 0xa7,
+		0x03, 0x00, 0x0a, 0x00, 0x72, 0x63, 0x70, 0x67, 0x31, 0x32, 0x35, 0x42, 0x32, 0x0a, 0xf3, 0x20,
+		0x68, 0x65, 0x6c, 0x09, 0x00, 0x20, 0x62, 0x77, 0x05, 0xb0, 0x6c, 0x64, 0x7d, 0x0a, 0x80, 0x0f, 0xa0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, _ := DecompressRTF(b)
+		if len(out) > maxRTFSize+17 {
+			t.Fatalf("%d bytes out", len(out))
+		}
+		if s := rtfText(out); !utf8.ValidString(s) {
+			t.Fatalf("invalid UTF-8 %q", s)
+		}
+		if s := rtfText(b); !utf8.ValidString(s) {
+			t.Fatalf("invalid UTF-8 %q", s)
+		}
+	})
 }
