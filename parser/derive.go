@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"bytes"
+	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -41,11 +43,24 @@ func derive(msg *Message, opts Options, depth int) {
 	if isForward(msg) {
 		_, msg.Forwarded = SplitForward(msg.Text)
 	}
+	for i := range msg.Forwarded {
+		msg.Forwarded[i].Date = forwardDate(msg.Forwarded[i].Date)
+	}
+	n := 0
 	for _, a := range msg.Attachments {
 		if a.ContentType != "message/rfc822" || depth >= maxEmbedDepth {
 			continue
 		}
+		n++
+		prefix := "attached mail " + strconv.Itoa(n) + ": "
+		if len(bytes.TrimSpace(a.Content)) == 0 {
+			msg.Problems = append(msg.Problems, prefix+"empty message/rfc822 part")
+			continue
+		}
 		inner, _ := parse(a.Content, opts, depth+1)
+		for _, p := range inner.Problems {
+			msg.Problems = append(msg.Problems, prefix+p)
+		}
 		f := Forwarded{Subject: inner.Subject, Text: inner.Text}
 		if inner.From != nil {
 			f.From = inner.From.Addr
@@ -59,8 +74,42 @@ func derive(msg *Message, opts Options, depth int) {
 		if f.Text == "" {
 			f.Text = inner.Reply.NewText
 		}
-		msg.Forwarded = append(msg.Forwarded, f)
+		if f == (Forwarded{}) {
+			msg.Problems = append(msg.Problems, prefix+"no sender, date, subject or text")
+		} else {
+			msg.Forwarded = append(msg.Forwarded, f)
+		}
+		// The mails it carries in turn belong to the same trail.
+		msg.Forwarded = append(msg.Forwarded, inner.Forwarded...)
 	}
+}
+
+// zoneLayouts are the dates with a zone that mail clients print above a
+// forwarded or quoted mail, beyond RFC 5322's (net/mail.ParseDate).
+var zoneLayouts = []string{
+	"Mon, Jan 2, 2006 at 3:04 PM -0700",
+	"Monday, January 2, 2006 3:04 PM -0700",
+	"Monday, 2 January 2006 15:04 -0700",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02T15:04:05Z07:00",
+}
+
+// forwardDate gives a trail's date as RFC 3339 in UTC when it can be read
+// with its zone, else as written: a date without a zone names no instant.
+func forwardDate(d string) string {
+	d = strings.TrimSpace(d)
+	if d == "" {
+		return ""
+	}
+	if t, err := mail.ParseDate(d); err == nil {
+		return t.UTC().Format(time.RFC3339)
+	}
+	for _, l := range zoneLayouts {
+		if t, err := time.Parse(l, d); err == nil {
+			return t.UTC().Format(time.RFC3339)
+		}
+	}
+	return d
 }
 
 // AttachedItemsField is the Fields key of the number of items (consignment or

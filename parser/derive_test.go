@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,7 +71,66 @@ func TestEmbeddedMessagesAreParsed(t *testing.T) {
 	}
 	msg, err = Parse([]byte(deep))
 	checkMessage(t, msg, err)
-	if len(msg.Forwarded) != 1 {
-		t.Errorf("top level of a deep chain: %d forwarded", len(msg.Forwarded))
+	// Every level that is parsed counts in the trail; deeper ones stay files.
+	if len(msg.Forwarded) != maxEmbedDepth {
+		t.Errorf("top level of a deep chain: %d forwarded, want %d", len(msg.Forwarded), maxEmbedDepth)
+	}
+}
+
+func TestEmbeddedMailsCountAndCarryProblems(t *testing.T) {
+	inner := "From: Ann <ann@acme.example>\r\nSubject: original problem\r\nDate: yesterday\r\n\r\nNo labels since 8am.\r\n"
+	msg, err := Parse([]byte(embed(embed(inner, 1), 2)))
+	checkMessage(t, msg, err)
+	var from []string
+	for _, f := range msg.Forwarded {
+		from = append(from, f.From)
+	}
+	if strings.Join(from, ",") != "level1@acme.example,Ann <ann@acme.example>" {
+		t.Errorf("forwarded from %q, want the attached mail and the one it carries", from)
+	}
+	want := "attached mail 1: attached mail 1: Date header unreadable: yesterday"
+	if !slices.Contains(msg.Problems, want) {
+		t.Errorf("problems %q lack %q", msg.Problems, want)
+	}
+}
+
+func TestEmptyEmbeddedMailIsAProblemNotATrailEntry(t *testing.T) {
+	for _, inner := range []string{"", "\r\n\r\n", "X-Nothing: here\r\n\r\n"} {
+		msg, err := Parse([]byte(embed(inner, 1)))
+		checkMessage(t, msg, err)
+		if len(msg.Forwarded) != 0 {
+			t.Errorf("%q: forwarded %+v, want none", inner, msg.Forwarded)
+		}
+		if !slices.ContainsFunc(msg.Problems, func(p string) bool { return strings.HasPrefix(p, "attached mail 1: ") }) {
+			t.Errorf("%q: problems %q say nothing of the empty attached mail", inner, msg.Problems)
+		}
+	}
+}
+
+func TestForwardDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mon, 3 Mar 2025 09:00:00 +0100":       "2025-03-03T08:00:00Z",
+		"Tue, 4 Mar 2025 20:15:00 -0500 (EST)": "2025-03-05T01:15:00Z",
+		"Mon, Mar 3, 2025 at 9:00 AM +0100":    "2025-03-03T08:00:00Z",
+		"Tuesday, March 4, 2025 8:15 PM +0000": "2025-03-04T20:15:00Z",
+		"2025-03-03T09:00:00+02:00":            "2025-03-03T07:00:00Z",
+		"Tuesday, 4 March 2025 8:15 PM":        "Tuesday, 4 March 2025 8:15 PM", // no zone: as written
+		"Mon, 3 Mar 2025 at 09:00":             "Mon, 3 Mar 2025 at 09:00",
+		"  ":                                   "",
+	} {
+		if got := forwardDate(in); got != want {
+			t.Errorf("forwardDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBodyTrailDatesAreNormalised(t *testing.T) {
+	raw := "From: tom@acme.example\r\nSubject: Fwd: labels\r\n\r\nSee below.\r\n\r\n" +
+		"---------- Forwarded message ---------\r\nFrom: Ann <ann@acme.example>\r\nDate: Mon, 3 Mar 2025 09:00:00 +0100\r\n" +
+		"Subject: labels\r\nTo: <tom@acme.example>\r\n\r\nNo labels since 8am.\r\n"
+	msg, err := Parse([]byte(raw))
+	checkMessage(t, msg, err)
+	if len(msg.Forwarded) != 1 || msg.Forwarded[0].Date != "2025-03-03T08:00:00Z" {
+		t.Errorf("forwarded = %+v, want the date as RFC 3339 UTC", msg.Forwarded)
 	}
 }

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,8 +17,9 @@ import (
 )
 
 // FuzzParse checks Parse's contract on any input: no panic (not even one
-// recovered inside Parse), a non-nil Message, only valid UTF-8 strings, and an
-// error only together with ErrUnreadable and a recorded Problem.
+// recovered inside Parse or inside an attached mail), a non-nil Message with
+// a valid Kind, only valid UTF-8 strings (maps included), and an error only
+// together with ErrUnreadable or ErrParserFailure and a recorded Problem.
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join(mailDir, "*.eml"))
 	if err != nil {
@@ -140,19 +142,38 @@ func checkMessage(t testing.TB, msg *Message, err error) {
 	for _, bad := range invalidStrings(reflect.ValueOf(msg), "Message") {
 		t.Errorf("invalid UTF-8 in %s", bad)
 	}
-	for _, p := range msg.Problems {
-		if strings.HasPrefix(p, "parser failure") {
-			t.Errorf("Parse recovered from a panic: %s", p)
-		}
+	if n := parserFailures(msg, err); n > 0 {
+		t.Errorf("Parse recovered from %d panic(s): %q (error %v)", n, msg.Problems, err)
+	}
+	switch msg.Kind {
+	case KindHuman, KindAutoReply, KindBounce:
+	default:
+		t.Errorf("Kind %q is none of the kinds", msg.Kind)
 	}
 	if err != nil {
-		if !errors.Is(err, ErrUnreadable) {
-			t.Errorf("error %v does not wrap ErrUnreadable", err)
+		if !errors.Is(err, ErrUnreadable) && !errors.Is(err, ErrParserFailure) {
+			t.Errorf("error %v wraps neither ErrUnreadable nor ErrParserFailure", err)
 		}
 		if len(msg.Problems) == 0 {
 			t.Errorf("error %v but no Problems recorded", err)
 		}
 	}
+}
+
+// parserFailures counts the panics Parse recovered from: in the mail itself
+// (the error wraps ErrParserFailure) and in the mails attached to it (their
+// problems are carried up as "attached mail N: parser failure: ...").
+func parserFailures(msg *Message, err error) int {
+	n := 0
+	for _, p := range msg.Problems {
+		if strings.HasPrefix(p, "parser failure: ") || (strings.HasPrefix(p, "attached mail ") && strings.Contains(p, ": parser failure: ")) {
+			n++
+		}
+	}
+	if n == 0 && errors.Is(err, ErrParserFailure) {
+		n = 1
+	}
+	return n
 }
 
 // invalidStrings returns the paths of all strings under v that are not valid
@@ -175,6 +196,12 @@ func invalidStrings(v reflect.Value, path string) []string {
 		for i := 0; i < v.Len(); i++ {
 			out = append(out, invalidStrings(v.Index(i), path+"["+strconv.Itoa(i)+"]")...)
 		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			p := path + "[" + strconv.Quote(fmt.Sprint(k.Interface())) + "]"
+			out = append(out, invalidStrings(k, p+"(key)")...)
+			out = append(out, invalidStrings(v.MapIndex(k), p)...)
+		}
 	case reflect.Struct:
 		if v.Type() == reflect.TypeFor[time.Time]() {
 			return nil
@@ -190,6 +217,14 @@ func TestInvalidStringsFindsBadUTF8(t *testing.T) {
 	m := &Message{Subject: "ok", To: []Address{{Addr: "a@b"}, {Name: "\xff"}}, Attachments: []Attachment{{Content: []byte{0xff}}}}
 	if got := invalidStrings(reflect.ValueOf(m), "Message"); !slices.Equal(got, []string{"Message.To[1].Name"}) {
 		t.Errorf("invalidStrings = %q, want only Message.To[1].Name", got)
+	}
+	// Maps are walked too: values and keys of Fields and of the Form's maps.
+	m = &Message{Fields: map[string]string{"ok": "\xfe"}, Form: &Form{Unknown: map[string]string{"\xfd": "ok"}}}
+	got := invalidStrings(reflect.ValueOf(m), "Message")
+	slices.Sort(got)
+	want := []string{`Message.Fields["ok"]`, `Message.Form.Unknown["\xfd"](key)`}
+	if !slices.Equal(got, want) {
+		t.Errorf("invalidStrings = %q, want %q", got, want)
 	}
 }
 

@@ -57,7 +57,10 @@ type Message struct {
 	// quote, with the signature apart. The whole text stays in Text.
 	Reply Reply `json:"reply"`
 	// Forwarded lists the mails a forward carries: from the body of a
-	// forward, and every message/rfc822 part.
+	// forward, and every message/rfc822 part with the mails it carries in
+	// turn (so len(Forwarded) counts the trail). Date is RFC 3339 in UTC
+	// when the date read names its zone, else as written (a body trail's
+	// "Sent: Monday, 3 March 2025 10:12" has no zone to convert from).
 	Forwarded []Forwarded `json:"forwarded,omitempty"`
 	// Fields holds the desk's form fields found in the body (see ReadForm),
 	// and AttachedItems the count of items in attached CSV/TXT lists.
@@ -103,6 +106,12 @@ func kindOf(msg *Message) string {
 // the raw body as text.
 var ErrUnreadable = errors.New("unreadable MIME")
 
+// ErrParserFailure is wrapped by the error Parse returns when the parser
+// itself failed on the input (a panic, recovered at the boundary): a defect
+// of ours, not of the mail. The Message holds what was read before the
+// failure, its Kind is set, and Problems has a "parser failure: ..." entry.
+var ErrParserFailure = errors.New("parser failure")
+
 // Options tell the parser what it needs to know of the desk. The zero value
 // parses with no desk knowledge.
 type Options struct {
@@ -112,7 +121,8 @@ type Options struct {
 
 // Parse reads one raw mail. It always returns a non-nil Message. The error is
 // non-nil only when the MIME structure could not be read (it wraps
-// ErrUnreadable); the Message's Problems say the same and more.
+// ErrUnreadable) or the parser failed (it wraps ErrParserFailure); the
+// Message's Problems say the same and more.
 func Parse(raw []byte) (*Message, error) { return parse(raw, Options{}, 0) }
 
 // ParseWith is Parse for a desk: opts say what the desk's forms look like.
@@ -121,12 +131,10 @@ func ParseWith(raw []byte, opts Options) (*Message, error) { return parse(raw, o
 // parse is Parse at a depth of embedded messages.
 func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 	msg = &Message{}
-	defer func() {
-		if r := recover(); r != nil {
-			msg.Problems = append(msg.Problems, fmt.Sprintf("parser failure: %v", r))
-			err = fmt.Errorf("parse mime: %w: %v", ErrUnreadable, r)
-		}
-	}()
+	defer recoverFailure(msg, &err)
+	if len(bytes.TrimSpace(raw)) == 0 {
+		msg.Problems = append(msg.Problems, "empty message")
+	}
 	// A text part with corrupt base64 or quoted-printable keeps what decoded.
 	// enmime guesses a charset when none is declared (even with detection
 	// disabled), and guesses wrong on short UTF-8; body() decides instead.
@@ -144,11 +152,18 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 	readHeaders(msg, h)
 	implicit := implicitTextParts(env.Root)
 	latin := noDeclaredCharset(env.Root)
-	msg.Text = body(mixedText(env.Root, implicit, env.Text), latin)
+	text, repaired := textBody(env, implicit)
+	msg.Text = body(text, latin)
+	if repaired {
+		msg.Problems = append(msg.Problems, "a text part held MIME boundary lines; it was split at them and their part headers dropped")
+	}
 	msg.HTML = body(env.HTML, latin)
 	msg.Attachments = files(env, implicit)
 	unpackTNEF(msg)
 	for _, e := range env.Errors {
+		if e.Name == enmime.ErrorPlainTextFromHTML && !e.Severe {
+			continue // an HTML-only mail is valid; deriving its text is no problem
+		}
 		msg.Problems = append(msg.Problems, valid(e.Error()))
 	}
 	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
@@ -156,6 +171,21 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 	derive(msg, opts, depth)
 	classifyMachineMail(msg, raw, depth)
 	return msg, nil
+}
+
+// recoverFailure is Parse's recover boundary, deferred by parse: a panic
+// becomes a "parser failure" problem and an error wrapping ErrParserFailure,
+// and the Message gets a valid Kind.
+func recoverFailure(msg *Message, err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	msg.Problems = append(msg.Problems, valid(fmt.Sprintf("parser failure: %v", r)))
+	*err = fmt.Errorf("parse: %w: %v", ErrParserFailure, r)
+	if msg.Kind == "" {
+		msg.Kind = kindOf(msg)
+	}
 }
 
 // files lists the parts that are not the text or HTML body, in the order they
@@ -187,14 +217,23 @@ func files(env *enmime.Envelope, implicitText map[*enmime.Part]bool) []Attachmen
 // keepUnreadBody makes sure no content is silently lost: when MIME parsing
 // found no text, no HTML and no file (say, a multipart whose boundary never
 // appears, or boundaries that are prefixes of each other) yet the body holds
-// lines that are not MIME structure, the raw body becomes the text and the
-// problem is recorded.
+// lines that are not MIME structure, the body is cut at every boundary it
+// declares and its text/plain and text/html parts kept; when that gives
+// nothing, the raw body becomes the text. Either way the problem is recorded.
 func keepUnreadBody(msg *Message, raw []byte) {
 	if strings.TrimSpace(msg.Text) != "" || strings.TrimSpace(msg.HTML) != "" || len(msg.Attachments) > 0 {
 		return
 	}
 	_, rest := splitHeader(raw)
 	if !hasContentLines(rest) {
+		return
+	}
+	// Boundaries that are prefixes of each other defeat the MIME reader;
+	// cut the body at every declared boundary and keep the text parts.
+	if texts, htmls := cutAtBoundaries(raw, rest); len(texts)+len(htmls) > 0 {
+		msg.Text = body(strings.Join(texts, "\n\n"), false)
+		msg.HTML = body(strings.Join(htmls, "\n\n"), false)
+		msg.Problems = append(msg.Problems, "MIME structure unreadable; the text was recovered by cutting the body at its boundary lines")
 		return
 	}
 	msg.Text = body(string(rest), false)

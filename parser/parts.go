@@ -37,28 +37,6 @@ func implicitTextParts(root *enmime.Part) map[*enmime.Part]bool {
 	return out
 }
 
-// mixedText rebuilds the text body of a multipart mail that has implicit
-// text parts: every text/plain or implicit part that is not an attachment,
-// in the order they stand, separated by a blank line. Alternatives keep
-// enmime's choice.
-func mixedText(root *enmime.Part, implicit map[*enmime.Part]bool, enmimeText string) string {
-	if len(implicit) == 0 || root.ContentType == "multipart/alternative" {
-		return enmimeText
-	}
-	var texts []string
-	walkParts(root, func(p *enmime.Part) {
-		if p.FirstChild == nil && (implicit[p] || p.ContentType == "text/plain") && p.Disposition != "attachment" {
-			if t := strings.TrimSpace(string(p.Content)); t != "" {
-				texts = append(texts, t)
-			}
-		}
-	})
-	if len(texts) == 0 {
-		return enmimeText
-	}
-	return strings.Join(texts, "\n\n")
-}
-
 // extParam matches an RFC 2231 extended parameter that mailers wrongly put in
 // quotes, such as filename*="iso-8859-1'de'Fr%F6sche.txt"; enmime does not read them.
 var extParam = regexp.MustCompile(`(?i)(?:^|;)\s*(?:file)?name\*\s*=\s*"?([^";]+)"?`)
