@@ -116,8 +116,6 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (out O
 	}
 	rec = rawRecord(env, msg, raw, now)
 	in := inbound(msg, env)
-	sf := parser.ParseSubjectFor(msg.Subject, p.cfg.Desk.Prefix) // the desk's reference is no part of the summary
-	in.Severity, in.Client, in.Summary = sf.Severity, sf.Client, sf.Summary
 	cm := commandMail{block: ticket.ReadCommands(msg.Reply.NewText, p.words), control: p.isControl(env),
 		tokenRef: p.provenTicket(env, in.From)}
 	if cm.has() || p.isStaff(ctx, in.From) {

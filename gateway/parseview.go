@@ -82,14 +82,13 @@ func ParseFile(cfg Config, path string) ParsedMail {
 
 // parserOptions is what the parser needs to know of the desk.
 func parserOptions(cfg Config) parser.Options {
-	return parser.Options{Fields: cfg.Desk.FormFields()}
+	return parser.Options{Fields: cfg.Desk.FormFields(), RefPrefix: cfg.Desk.Prefix}
 }
 
 func view(cfg Config, msg *parser.Message) ParsedMail {
-	sf := parser.ParseSubjectFor(msg.Subject, cfg.Desk.Prefix) // the desk's reference is no part of the summary
 	v := ParsedMail{
 		MessageID: msg.MessageID, To: addrs(msg.To), Cc: addrs(msg.Cc), Subject: msg.Subject,
-		Severity: sf.Severity, Client: sf.Client, Summary: sf.Summary,
+		Severity: msg.SubjectFields.Severity, Client: msg.SubjectFields.Client, Summary: msg.SubjectFields.Summary,
 		Text: msg.Text, HTML: msg.HTML, NewText: msg.Reply.NewText, Signature: msg.Reply.Signature,
 		Fields: msg.Fields, Kind: msg.Kind, Bounce: msg.Bounce, Forwarded: msg.Forwarded,
 		Problems: msg.Problems, Attachments: []ParsedFile{},

@@ -117,6 +117,10 @@ var ErrParserFailure = errors.New("parser failure")
 type Options struct {
 	// Fields is the desk's form: the labelled fields read from the body.
 	Fields []FieldSpec
+	// RefPrefix is the prefix of the desk's references ("TKT"): the subject
+	// grammar cuts them from the client and summary wherever they stand
+	// (ParseSubjectFor). "" cuts only tags at either end.
+	RefPrefix string
 }
 
 // Parse reads one raw mail. It always returns a non-nil Message. The error is
@@ -149,7 +153,7 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 		return msg, fmt.Errorf("parse mime: %w: %v", ErrUnreadable, perr)
 	}
 	h := envHeader{env}
-	readHeaders(msg, h)
+	readHeaders(msg, h, opts)
 	implicit := implicitTextParts(env.Root)
 	latin := noDeclaredCharset(env.Root)
 	text, repaired := textBody(env, implicit)
@@ -296,9 +300,9 @@ func decodeText(v string) string {
 	return valid(v)
 }
 
-func readHeaders(msg *Message, h headerSource) {
+func readHeaders(msg *Message, h headerSource, opts Options) {
 	msg.Subject = strings.TrimSpace(collapseSpace(h.Text("Subject")))
-	msg.SubjectFields = ParseSubject(msg.Subject)
+	msg.SubjectFields = ParseSubjectFor(msg.Subject, opts.RefPrefix)
 	msg.MessageID = first(MsgIDs(get(h, "Message-Id")))
 	msg.InReplyTo = MsgIDs(get(h, "In-Reply-To"))
 	msg.References = MsgIDs(strings.Join(h.Values("References"), " "))
@@ -402,7 +406,7 @@ func unnamedFile(contentType string) string {
 func fallback(msg *Message, raw []byte, cause error, opts Options, depth int) {
 	msg.Problems = append(msg.Problems, "MIME structure unreadable, body kept as text: "+valid(cause.Error()))
 	hdr, rest := splitHeader(raw)
-	readHeaders(msg, hdr)
+	readHeaders(msg, hdr, opts)
 	msg.Text = body(string(rest), true)
 	msg.Automated = Classify(hdr, false)
 	derive(msg, opts, depth)
