@@ -154,6 +154,10 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 	}
 	h := envHeader{env}
 	readHeaders(msg, h, opts)
+	// Classified from the headers before any body is read: should reading
+	// the body fail (recoverFailure), an auto-reply still reads as one and
+	// is never answered (RFC 3834).
+	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
 	implicit := implicitTextParts(env.Root)
 	latin := noDeclaredCharset(env.Root)
 	text, repaired := textBody(env, implicit)
@@ -170,7 +174,6 @@ func parse(raw []byte, opts Options, depth int) (msg *Message, err error) {
 		}
 		msg.Problems = append(msg.Problems, valid(e.Error()))
 	}
-	msg.Automated = Classify(h, strings.EqualFold(env.Root.ContentType, "multipart/report"))
 	keepUnreadBody(msg, raw)
 	derive(msg, opts, depth)
 	classifyMachineMail(msg, raw, depth)

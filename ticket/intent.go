@@ -136,6 +136,15 @@ func words(toks []string) []string {
 // tokens splits s into lower-case words (letters, digits, apostrophes) and
 // the punctuation marks that matter for reading intent.
 func tokens(s string) []string {
+	toks := casedTokens(s)
+	for i, t := range toks {
+		toks[i] = strings.ToLower(t)
+	}
+	return toks
+}
+
+// casedTokens is tokens with the words' case kept.
+func casedTokens(s string) []string {
 	var out []string
 	var b strings.Builder
 	flush := func() {
@@ -150,7 +159,7 @@ func tokens(s string) []string {
 			if r == '’' {
 				r = '\''
 			}
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteRune(r)
 		case strings.ContainsRune("?,.!:;…", r):
 			flush()
 			out = append(out, string(r))
@@ -238,30 +247,67 @@ var qualifiers = map[string]bool{"only": true, "partly": true, "partially": true
 
 // courtesyOnly reports whether a new text only thanks or acknowledges
 // ("Thanks!", "Vielen Dank, Herr Schmidt", "Grazie mille!", "Top, bedankt"):
-// every word is a greeting, a word of thanks or a capitalised name (at most
-// three), and there is no question. Such a reply to a resolved ticket reports
-// no retest, so the ticket keeps waiting for the customer's confirmation.
+// every word is a greeting, a title, a word of thanks or acknowledgement, or
+// a name, and there is no question. A name is one to three capitalised
+// words that end their line, either right after a word of thanks, a
+// greeting or a title ("Thanks Martin", "Dank, Herr Schmidt") or alone on
+// the last line (a sign-off); so "Thanks, Broken again" and "Thanks! Same
+// Error" are reports, not courtesy. Such a courtesy reply to a resolved
+// ticket reports no retest, so the ticket keeps waiting for the customer's
+// confirmation.
 func courtesyOnly(text string) bool {
-	names, thanked := 0, false
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '?')
-	}) {
-		if strings.Contains(f, "?") {
-			return false
+	var lines [][]string
+	for _, l := range strings.Split(text, "\n") {
+		if toks := casedTokens(l); len(toks) > 0 {
+			lines = append(lines, toks)
 		}
-		w := strings.ToLower(f)
-		switch {
-		case thanksWords[w]:
-			thanked = true
-		case ackWords[w] || greetingLen([]string{w}) > 0:
-		case unicode.IsUpper([]rune(f)[0]) && !negations[w] && !qualifiers[w] && names < 3:
-			names++
-		default:
-			return false
+	}
+	thanked := false
+	for i, toks := range lines {
+		polite := false // the last word was thanks, a greeting or a title
+		for j := 0; j < len(toks); j++ {
+			t, w := toks[j], strings.ToLower(toks[j])
+			switch {
+			case t == "?":
+				return false
+			case t == ",":
+			case isPunct(t):
+				polite = false
+			case thanksWords[w]:
+				thanked, polite = true, true
+			case ackWords[w] || titles[w] || greetingLen([]string{w}) > 0:
+				polite = true
+			default:
+				n := nameLen(toks[j:])
+				if n == 0 || !(polite || (j == 0 && i == len(lines)-1)) {
+					return false
+				}
+				j += n - 1
+			}
 		}
 	}
 	return thanked
 }
+
+// nameLen is how many words of a name (one to three capitalised words, none
+// a negation or qualifier) start toks and end its line (only punctuation
+// after them); 0 when toks does not start so.
+func nameLen(toks []string) int {
+	n := 0
+	for n < len(toks) && n < 3 && !isPunct(toks[n]) && unicode.IsUpper([]rune(toks[n])[0]) &&
+		!negations[strings.ToLower(toks[n])] && !qualifiers[strings.ToLower(toks[n])] {
+		n++
+	}
+	if n == 0 || slices.ContainsFunc(toks[n:], func(t string) bool { return !isPunct(t) }) {
+		return 0
+	}
+	return n
+}
+
+// titles may stand before a name.
+var titles = map[string]bool{"herr": true, "frau": true, "mr": true, "mrs": true, "ms": true, "dr": true,
+	"signor": true, "signora": true, "sig": true, "dott": true, "meneer": true, "mevrouw": true, "dhr": true,
+	"mevr": true}
 
 // thanksWords thank; ackWords may stand beside them.
 var (

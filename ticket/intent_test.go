@@ -116,6 +116,12 @@ func TestThanksKeepResolved(t *testing.T) {
 		{"Grazie, ma non funziona", StatusInProgress},
 		{"What did you change?", StatusInProgress},
 		{"Thanks, resolved", StatusClosed},
+		{"Thanks Martin", StatusResolved},
+		{"Thanks,\nMartin Keller", StatusResolved},
+		{"Thanks, Broken again", StatusInProgress},
+		{"Thanks! Same Error", StatusInProgress},
+		{"Danke! Gleicher Fehler", StatusInProgress},
+		{"Grazie, Errore Uguale Stampante Bloccata", StatusInProgress},
 	} {
 		dec := CustomerReply(lcDesk(ReopenTicket, 0), lcTicket(StatusResolved), Inbound{MessageID: "m@x", From: "anna@client.example", NewText: tc.text}, lcNow)
 		if dec.Ticket.Status != tc.want {
