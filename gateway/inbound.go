@@ -271,7 +271,11 @@ func (p *Pipeline) open(tx *store.Tx, msg *parser.Message, in ticket.Inbound, ol
 			return ticket.Decision{}, err
 		}
 	}
-	if in.Refused, err = p.refusedParticipants(tx, in); err != nil {
+	var carried []string
+	if old != nil {
+		carried = append([]string{old.Requester}, old.Participants...)
+	}
+	if in.Refused, err = p.refusedParticipants(tx, in, carried); err != nil {
 		return ticket.Decision{}, err
 	}
 	var dec ticket.Decision

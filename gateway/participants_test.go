@@ -1,12 +1,14 @@
 package gateway
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"postdesk/store"
 	"postdesk/ticket"
 )
 
@@ -87,6 +89,42 @@ func TestParticipantsFromToAndCc(t *testing.T) {
 	for _, e := range tk.Events {
 		if e.Type == ticket.EventParticipant {
 			t.Errorf("a refusal was recorded: %q", e.Reason)
+		}
+	}
+}
+
+// TestFollowUpCarriesPeopleThroughThePolicy: a new ticket that follows a
+// closed one carries over its requester's colleagues, but only those the
+// policy admits today: one who has since become an agent of the desk is
+// left out (silently: staff get the ticket's mail through the matrix).
+func TestFollowUpCarriesPeopleThroughThePolicy(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Desk.Reopen = ticket.NewLinked
+	d := startDesk(t, cfg, false)
+	first := crlf("From: anna@client.example\nTo: support@desk.example\nCc: carl@client.example, dora@client.example\n" +
+		"Subject: Labels\nMessage-ID: <f1@client.example>\n\nNo labels print.\n")
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, first); err != nil {
+		t.Fatal(err)
+	}
+	d.set(t, "TKT-1", ticket.Change{Assignee: "agent@desk.example"})
+	d.set(t, "TKT-1", ticket.Change{Status: ticket.StatusClosed})
+	if err := d.Store.Write(context.Background(), func(tx *store.Tx) error {
+		return tx.PutUser(ticket.User{Email: "carl@client.example", Role: ticket.RoleAgent}, d.clock.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	again := crlf("From: anna@client.example\nTo: support@desk.example\nSubject: Re: [TKT-1] Labels\n" +
+		"Message-ID: <f2@client.example>\nIn-Reply-To: <f1@client.example>\n\nIt is back.\n")
+	if _, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, again); err != nil {
+		t.Fatal(err)
+	}
+	tk := status(t, d, 2)
+	if !slices.Equal(tk.Linked, []string{"TKT-1"}) || !slices.Equal(tk.Participants, []string{"dora@client.example"}) {
+		t.Fatalf("TKT-2 linked %v participants %v, want TKT-1 and dora only", tk.Linked, tk.Participants)
+	}
+	for _, e := range tk.Events {
+		if e.Type == ticket.EventParticipant {
+			t.Errorf("a refusal was recorded for staff: %q", e.Reason)
 		}
 	}
 }

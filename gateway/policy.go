@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"postdesk/parser"
@@ -64,19 +66,28 @@ func (p *Pipeline) mayOpen(tx *store.Tx, in ticket.Inbound) error {
 }
 
 // refusedParticipants applies the participant policy to the people a new
-// ticket's mail copied (Cc and To besides the desk, ticket.Copied): those it
-// keeps out, with the reason; "" keeps one out silently (the desk's staff,
-// who get the ticket's mail through the notification matrix).
-func (p *Pipeline) refusedParticipants(tx *store.Tx, in ticket.Inbound) (map[string]string, error) {
+// ticket's mail copied (Cc and To besides the desk, ticket.Copied) and to
+// carried, the people of the closed ticket a follow-up would carry over
+// (ticket.OpenLinked): those it keeps out, with the reason; "" keeps one out
+// silently (the desk's staff, who get the ticket's mail through the
+// notification matrix). desk.cc_participants = false keeps out every copied
+// address, not the carried ones: they joined under the policy before.
+func (p *Pipeline) refusedParticipants(tx *store.Tx, in ticket.Inbound, carried []string) (map[string]string, error) {
 	refused := map[string]string{}
 	copied := ticket.Copied(p.desk, in)
-	if len(copied) == 0 {
-		return refused, nil
-	}
+	candidates := copied
 	if !p.cfg.Desk.CCParticipants {
 		for _, a := range copied {
 			refused[a] = "this desk does not make copied addresses participants"
 		}
+		candidates = nil
+	}
+	for _, a := range carried {
+		if a = strings.ToLower(a); a != "" && a != strings.ToLower(in.From) && !slices.Contains(candidates, a) {
+			candidates = append(candidates, a)
+		}
+	}
+	if len(candidates) == 0 {
 		return refused, nil
 	}
 	var org *ticket.Org
@@ -86,7 +97,7 @@ func (p *Pipeline) refusedParticipants(tx *store.Tx, in ticket.Inbound) (map[str
 			return nil, err
 		}
 	}
-	for _, a := range copied {
+	for _, a := range candidates {
 		user, err := tx.User(a)
 		if err != nil {
 			return nil, err
