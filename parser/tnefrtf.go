@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -15,8 +17,17 @@ import (
 const rtfPrebuffer = `{\rtf1\ansi\mac\deff0\deftab720{\fonttbl;}{\f0\fnil \froman \fswiss \fmodern \fscript \fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\colortbl\red0\green0\blue0` +
 	"\r\n" + `\par \pard\plain\f0\fs20\b\i\u\tab\tx`
 
-// maxRTFSize bounds the decompressed size a header may announce.
-const maxRTFSize = 64 << 20
+// maxRTFSize bounds the decompressed size a header may announce, and so
+// what one DecompressRTF call may produce: 16 MiB, far above the RTF body of
+// any real mail (the parser does not know the desk's message size limit).
+const maxRTFSize = 16 << 20
+
+// lzfuMaxOut is the most LZFu data of n bytes (after the header) can expand
+// to: a dictionary reference takes 2 bytes and gives at most 17 ([MS-OXRTFCP]
+// section 2.2.1.2: a 4-bit length plus 2), a literal takes 1 byte and gives
+// 1, and control bytes give nothing, so the output is below 17*n/2. Output
+// is thus linear in the input whatever the header declares.
+func lzfuMaxOut(n int) int { return 17*(n/2) + n%2 }
 
 // DecompressRTF decodes PR_RTF_COMPRESSED ([MS-OXRTFCP]): a 16-byte header
 // (compressed size, raw size, "LZFu" or "MELA", CRC), then for LZFu runs of a
@@ -25,6 +36,12 @@ const maxRTFSize = 64 << 20
 // 4096-byte ring dictionary that starts with rtfPrebuffer; a reference to the
 // write position ends the data (section 2.2.3). MELA data is stored as is.
 // The CRC is not checked: a wrong one still leaves the text readable.
+//
+// The raw size of the header is trusted only as an upper bound: at most
+// maxRTFSize (16 MiB) is accepted, memory is reserved for no more than the
+// data could expand to (lzfuMaxOut), and output that would go beyond the
+// raw size is an error, returned with the first raw-size bytes. On every
+// error the output read so far is returned with it.
 func DecompressRTF(b []byte) ([]byte, error) {
 	if len(b) < 16 {
 		return nil, errors.New("compressed RTF: header cut short")
@@ -46,7 +63,8 @@ func DecompressRTF(b []byte) ([]byte, error) {
 	}
 	var dict [4096]byte
 	w := copy(dict[:], rtfPrebuffer)
-	out := make([]byte, 0, raw)
+	limit := int(raw)
+	out := make([]byte, 0, min(limit, lzfuMaxOut(len(data))))
 	for i := 0; i < len(data); {
 		control := data[i]
 		i++
@@ -55,6 +73,9 @@ func DecompressRTF(b []byte) ([]byte, error) {
 				return out, errors.New("compressed RTF: data ends without its end marker")
 			}
 			if control&(1<<bit) == 0 {
+				if len(out) == limit {
+					return out, rtfTooLong(raw)
+				}
 				dict[w] = data[i]
 				out = append(out, data[i])
 				w, i = (w+1)%len(dict), i+1
@@ -70,17 +91,21 @@ func DecompressRTF(b []byte) ([]byte, error) {
 				return out, nil
 			}
 			for k := 0; k < n; k++ {
+				if len(out) == limit {
+					return out, rtfTooLong(raw)
+				}
 				c := dict[(off+k)%len(dict)]
 				dict[w] = c
 				out = append(out, c)
 				w = (w + 1) % len(dict)
 			}
-			if len(out) > maxRTFSize {
-				return nil, errors.New("compressed RTF: output exceeds its bound")
-			}
 		}
 	}
 	return out, errors.New("compressed RTF: data ends without its end marker")
+}
+
+func rtfTooLong(raw uint32) error {
+	return fmt.Errorf("compressed RTF: output longer than its raw size %d", raw)
 }
 
 // rtfSkipped are RTF destinations that hold no text a reader sees.
@@ -94,9 +119,12 @@ var rtfSkipped = map[string]bool{
 
 // rtfText derives plain text from an RTF document (RTF 1.9.1): text and
 // \'hh bytes (in the \ansicpg code page, Windows-1252 when it is not one we
-// know) and \uN characters, \par and \line as line ends, \tab as a tab;
-// font tables, pictures, other skipped destinations and every \* group
-// (the HTML tags of Outlook's encapsulated HTML among them) give nothing.
+// know) and \uN characters (UTF-16 code units: a surrogate pair written as
+// two \uN is one character, a lone half is U+FFFD), \par and \line as line
+// ends, \tab as a tab; font tables, pictures, other skipped destinations and
+// every \* group (the HTML tags of Outlook's encapsulated HTML among them)
+// give nothing, and the N bytes of binary data after \binN are skipped
+// unread (they may hold braces and backslashes).
 func rtfText(rtf []byte) string {
 	type state struct {
 		skip bool
@@ -113,10 +141,36 @@ func rtfText(rtf []byte) string {
 			pending = pending[:0]
 		}
 	}
+	var high rune // a \uN high surrogate waiting for its low half
+	loneHigh := func() {
+		if high != 0 {
+			high = 0
+			out.WriteRune(utf8.RuneError)
+		}
+	}
 	emit := func(s string) {
 		if !st[len(st)-1].skip {
 			flush()
+			loneHigh()
 			out.WriteString(s)
+		}
+	}
+	// unit emits the UTF-16 code unit of \uN, pairing surrogate halves.
+	unit := func(r rune) {
+		if st[len(st)-1].skip {
+			return
+		}
+		flush()
+		switch {
+		case r >= 0xD800 && r < 0xDC00:
+			loneHigh()
+			high = r
+		case r >= 0xDC00 && r < 0xE000 && high != 0:
+			out.WriteRune(utf16.DecodeRune(high, r))
+			high = 0
+		default:
+			loneHigh()
+			out.WriteRune(r) // a lone low half or an invalid value is U+FFFD
 		}
 	}
 	skipChars := 0 // characters after \uN that stand in for it
@@ -144,6 +198,7 @@ func rtfText(rtf []byte) string {
 					continue
 				}
 				if err == nil && !st[len(st)-1].skip {
+					loneHigh()
 					pending = append(pending, byte(v))
 				}
 			case n == '*':
@@ -183,8 +238,15 @@ func rtfText(rtf []byte) string {
 					if param < 0 {
 						param += 65536
 					}
-					emit(string(rune(param)))
+					if param < 0 || param > 0xFFFF {
+						param = utf8.RuneError // not a 16-bit code unit
+					}
+					unit(rune(param))
 					skipChars = st[len(st)-1].uc
+				case word == "bin" && hasParam && param > 0:
+					// RTF 1.9.1 "\binN": N bytes of binary data follow
+					// the delimiting space.
+					i += min(param, len(rtf)-i)
 				case word == "par" || word == "line" || word == "row":
 					emit("\n")
 				case word == "tab" || word == "cell":
@@ -220,11 +282,13 @@ func rtfText(rtf []byte) string {
 			}
 			if !st[len(st)-1].skip {
 				flush()
+				loneHigh()
 				out.WriteByte(c)
 			}
 		}
 	}
 	flush()
+	loneHigh()
 	return valid(out.String())
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -51,6 +52,67 @@ func TestDecompressRTF(t *testing.T) {
 	}
 }
 
+// lzfu wraps LZFu data under a header that declares raw bytes of output.
+func lzfu(raw uint32, data []byte) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, uint32(len(data)+12))
+	b = binary.LittleEndian.AppendUint32(b, raw)
+	b = append(b, "LZFu\x00\x00\x00\x00"...)
+	return append(b, data...)
+}
+
+// A few bytes of LZFu that declare the largest raw size accepted neither
+// reserve that memory nor give more than the data can expand to.
+func TestDecompressRTFDeclaredSizeIsNotTrusted(t *testing.T) {
+	// Eight literals, then a reference to the write position (207+8), the
+	// end marker: 11 bytes of data.
+	data := append([]byte{0x00}, "{\\rtf1 x}"[:8]...)
+	data = append(data, 0x01, 0x0d, 0x70)
+	in := lzfu(maxRTFSize, data)
+	var before, after runtime.MemStats
+	const runs = 4
+	runtime.ReadMemStats(&before)
+	for range runs {
+		out, err := DecompressRTF(in)
+		if err != nil || string(out) != "{\\rtf1 x"[:8] {
+			t.Fatalf("DecompressRTF = %q, %v; want the eight literals", out, err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	// Trusting the header would allocate runs*16 MiB.
+	if got := after.TotalAlloc - before.TotalAlloc; got > maxRTFSize/4 {
+		t.Errorf("%d calls on %d bytes declaring %d allocated %d bytes", runs, len(in), maxRTFSize, got)
+	}
+}
+
+// Output beyond the declared raw size is an error, and what is returned
+// stops at the raw size; every reference at its longest cannot expand the
+// data beyond lzfuMaxOut.
+func TestDecompressRTFOutputBounds(t *testing.T) {
+	spec := []byte{0x2d, 0x00, 0x00, 0x00, 0x2b, 0x00, 0x00, 0x00, 0x4c, 0x5a, 0x46, 0x75, 0xf1, 0xc5, 0xc7, 0xa7,
+		0x03, 0x00, 0x0a, 0x00, 0x72, 0x63, 0x70, 0x67, 0x31, 0x32, 0x35, 0x42, 0x32, 0x0a, 0xf3, 0x20,
+		0x68, 0x65, 0x6c, 0x09, 0x00, 0x20, 0x62, 0x77, 0x05, 0xb0, 0x6c, 0x64, 0x7d, 0x0a, 0x80, 0x0f, 0xa0}
+	short := slices.Clone(spec)
+	binary.LittleEndian.PutUint32(short[4:], 10)
+	out, err := DecompressRTF(short)
+	if err == nil || string(out) != "{\\rtf1\\ans" {
+		t.Errorf("raw size 10 of 43: %q, %v; want the first 10 bytes and an error", out, err)
+	}
+
+	// Control bytes 0xff, each followed by eight references of 17 bytes
+	// from offset 0 (never the write position before the ring wraps).
+	var data []byte
+	for range 16 {
+		data = append(data, 0xff)
+		for range 8 {
+			data = append(data, 0x00, 0x0f)
+		}
+	}
+	out, err = DecompressRTF(lzfu(maxRTFSize, data))
+	if err == nil || len(out) != 16*8*17 || len(out) > lzfuMaxOut(len(data)) {
+		t.Errorf("longest references: %d bytes, %v; want %d (bound %d) and no end marker", len(out), err, 16*8*17, lzfuMaxOut(len(data)))
+	}
+}
+
 // Every compressed RTF body among MimeKit's samples decompresses to the
 // sample's message.rtf (which some store with LF line ends).
 func TestDecompressRTFCorpus(t *testing.T) {
@@ -87,6 +149,33 @@ func TestRTFText(t *testing.T) {
 	} {
 		if got := rtfText([]byte(in)); got != want {
 			t.Errorf("rtfText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// \uN is a UTF-16 code unit: a surrogate pair is one character; \binN
+// data is skipped, braces and all.
+func TestRTFTextUnicodeAndBinary(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"surrogate pair", `{\rtf1\uc1 smile \u-10179?\u-8704? ok}`, "smile \U0001F600 ok"},
+		{"surrogate pair, no fallback", `{\rtf1\uc0 \u-10179\u-8704 x}`, "\U0001F600x"},
+		{"surrogate pair, hex fallback", `{\rtf1\uc1 \u55357\'3f\u56832\'3f!}`, "\U0001F600!"},
+		{"two pairs", `{\rtf1 \u-10179?\u-8704?\u-10179?\u-8703?}`, "\U0001F600\U0001F601"},
+		{"high half then text", `{\rtf1 \u-10179? a}`, "\ufffd a"},
+		{"high half then hex byte", `{\rtf1\uc0 \u-10179\'e9}`, "\ufffdé"},
+		{"high half at the end", `{\rtf1 a\u-10179?}`, "a\ufffd"},
+		{"lone low half", `{\rtf1 \u-8704?b}`, "\ufffdb"},
+		{"two high halves then low", `{\rtf1 \u-10179?\u-10179?\u-8704?}`, "\ufffd\U0001F600"},
+		{"high half then a BMP character", `{\rtf1 \u-10179?\u8364?}`, "\ufffd€"},
+		{"out of range", `{\rtf1 \u70000?x}`, "\ufffdx"},
+		{"binary in a picture", `{\rtf1 a{\pict\bin4 }}xy}b}`, "ab"},
+		{"binary in the text", `{\rtf1 x\bin3 abcy}`, "xy"},
+		{"binary beyond the end", `{\rtf1 x\bin999 ab`, "x"},
+		{"no binary", `{\rtf1 x\bin0 y}`, "xy"},
+	}
+	for _, tc := range tests {
+		if got := rtfText([]byte(tc.in)); got != tc.want {
+			t.Errorf("%s: rtfText(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
 		}
 	}
 }
@@ -182,8 +271,8 @@ func FuzzDecompressRTF(f *testing.F) {
 		0x68, 0x65, 0x6c, 0x09, 0x00, 0x20, 0x62, 0x77, 0x05, 0xb0, 0x6c, 0x64, 0x7d, 0x0a, 0x80, 0x0f, 0xa0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out, _ := DecompressRTF(b)
-		if len(out) > maxRTFSize+17 {
-			t.Fatalf("%d bytes out", len(out))
+		if len(out) > maxRTFSize || len(b) >= 16 && (len(out) > lzfuMaxOut(len(b)-16) && string(b[8:12]) == "LZFu" || len(out) > int(binary.LittleEndian.Uint32(b[4:]))) {
+			t.Fatalf("%d bytes out of %d", len(out), len(b))
 		}
 		if s := rtfText(out); !utf8.ValidString(s) {
 			t.Fatalf("invalid UTF-8 %q", s)
