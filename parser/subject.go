@@ -42,8 +42,9 @@ var replyPrefix = regexp.MustCompile(`(?i)^\s*(?:(?:re|aw|antw|antwort|r|rif|fw|
 var severityForm = regexp.MustCompile(`(?i)^(?:sev(?:erity)?\s*[:-]?\s*([1-9])(?:\s*[-–—:]+\s*|\s+|$)|s([1-9])\s*[-–—:]+\s*)`)
 
 // severityTag matches a [tag] that names only a severity: "[Sev1]",
-// "[Severity 2]", "[S1]", "[Sev-3]".
-var severityTag = regexp.MustCompile(`(?i)^\[\s*(?:sev(?:erity)?\s*[:-]?\s*|s)([1-9])\s*\]$`)
+// "[Severity 2]", "[SEV-2]", "[Sev: 3]". A bare "[S3]" is no severity, as
+// "S3 bucket full" is none: it names Amazon S3 as often as a severity.
+var severityTag = regexp.MustCompile(`(?i)^\[\s*sev(?:erity)?\s*[:-]?\s*([1-9])\s*\]$`)
 
 // trailingTags matches [tags] at the end of a subject ("... [EXTERNAL]").
 var trailingTags = regexp.MustCompile(`(?:\s*\[[^\[\]]*\])+\s*$`)
