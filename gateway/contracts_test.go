@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"net"
@@ -379,5 +380,64 @@ func requireJSONKeys(t *testing.T, what string, obj map[string]any, keys ...stri
 		if _, ok := obj[k]; !ok {
 			t.Errorf("%s: key %q missing (has %v)", what, k, slices.Sorted(maps.Keys(obj)))
 		}
+	}
+}
+
+// panicReader panics on Read once armed: randomness failing inside the
+// ticket's write (the acknowledgement's Message-ID is drawn there).
+type panicReader struct {
+	armed *sync.Mutex
+	on    *bool
+	r     io.Reader
+}
+
+func (p panicReader) Read(b []byte) (int, error) {
+	p.armed.Lock()
+	on := *p.on
+	p.armed.Unlock()
+	if on {
+		panic("entropy bug")
+	}
+	return p.r.Read(b)
+}
+
+// A panic inside the store transaction (the ticket rules, notices) is the
+// same failure as one before it: 451, the mail kept as failed, nothing
+// half-written, and the stack in the log.
+func TestPanicInsideTheWriteAnswers451WithItsStack(t *testing.T) {
+	cfg := testConfig(t)
+	logs := &syncWriter{w: &bytes.Buffer{}}
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	deps := testDeps(clock, &fakeDNS{})
+	deps.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var mu sync.Mutex
+	on := false
+	deps.Rand = panicReader{armed: &mu, on: &on, r: deps.Rand}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Start(context.Background(), cfg, deps, ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	mu.Lock()
+	on = true
+	mu.Unlock()
+	_, err = send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail))
+	if smtpCode(err) != "451 4.3.0" || strings.Contains(err.Error(), "entropy") || strings.Contains(err.Error(), "panic") {
+		t.Fatalf("panic inside the write answered %v, want 451 4.3.0 without internals", err)
+	}
+	ctx := context.Background()
+	if list, err := d.Store.ListTickets(ctx, store.TicketFilter{}); err != nil || len(list) != 0 {
+		t.Fatalf("half-written: %d tickets (%v)", len(list), err)
+	}
+	failed, _ := d.Store.RawMessages(ctx, store.RawFailed)
+	if len(failed) != 1 || !strings.Contains(failed[0].Error, "entropy bug") {
+		t.Fatalf("not kept as failed: %+v", failed)
+	}
+	if l := logs.String(); !strings.Contains(l, "pipeline panicked") || !strings.Contains(l, "NewMessageID") {
+		t.Fatalf("panic not logged with its stack:\n%s", l)
 	}
 }

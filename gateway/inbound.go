@@ -132,6 +132,10 @@ func (p *Pipeline) Deliver(ctx context.Context, env Envelope, raw []byte) (out O
 		p.deps.Log.Info("mail refused", "from", in.From, "err", err, "remote", env.Remote)
 		return Outcome{}, err
 	}
+	if pe := (*store.PanicError)(nil); errors.As(err, &pe) {
+		p.deps.Log.Error("pipeline panicked", "panic", fmt.Sprint(pe.Value), "remote", env.Remote,
+			"mail_from", env.MailFrom, "stack", string(pe.Stack))
+	}
 	if err != nil {
 		ferr := p.store.Write(ctx, func(tx *store.Tx) error { return tx.RecordFailedRaw(rec, err.Error()) })
 		if ferr != nil {

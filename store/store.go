@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -196,6 +197,16 @@ func (s *Store) commit(batch []writeReq) {
 	}
 }
 
+// PanicError is the error of a write whose function panicked: the write was
+// rolled back like any failed one. Stack is where it panicked, for the log;
+// Error names only the panic's value.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("write panicked: %v", e.Value) }
+
 // runOne runs fn in a savepoint of tx; err is fn's outcome. lost is set when
 // the savepoint could not be made, rolled back to or released: the
 // transaction itself is then gone or unusable, and err says so too.
@@ -206,7 +217,7 @@ func (s *Store) runOne(ctx context.Context, tx *sql.Tx, fn func(*Tx) error) (err
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("write panicked: %v", r)
+			err = &PanicError{Value: r, Stack: debug.Stack()}
 		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
