@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,7 +16,9 @@ import (
 func (t *Tx) PutUser(u ticket.User, now time.Time) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, org, role, lang, department, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = excluded.name, org = excluded.org,
-		role = excluded.role, lang = excluded.lang, department = excluded.department`,
+		role = excluded.role, lang = excluded.lang, department = excluded.department
+		WHERE (name, org, role, lang, department) IS NOT
+			(excluded.name, excluded.org, excluded.role, excluded.lang, excluded.department)`,
 		strings.ToLower(u.Email), u.Name, u.Org, string(u.Role), u.Lang, u.Department, ts(now))
 	if err != nil {
 		return fmt.Errorf("put user %s: %w", u.Email, err)
@@ -24,18 +27,30 @@ func (t *Tx) PutUser(u ticket.User, now time.Time) error {
 }
 
 // PutOrg adds o or replaces its manager and domains. A domain of another
-// organisation moves to this one.
+// organisation moves to this one. What already is as o says is not written
+// again, so loading an unchanged config (every `postdesk deliver`) changes
+// no row.
 func (t *Tx) PutOrg(o ticket.Org, now time.Time) error {
 	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO orgs (name, manager, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET manager = excluded.manager`, o.Name, strings.ToLower(o.Manager), ts(now)); err != nil {
+		ON CONFLICT (name) DO UPDATE SET manager = excluded.manager WHERE manager IS NOT excluded.manager`,
+		o.Name, strings.ToLower(o.Manager), ts(now)); err != nil {
 		return fmt.Errorf("put org %s: %w", o.Name, err)
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM org_domains WHERE org = ?`, o.Name); err != nil {
+	domains := make([]string, len(o.Domains))
+	for i, d := range o.Domains {
+		domains[i] = strings.ToLower(d)
+	}
+	list, err := json.Marshal(domains)
+	if err != nil {
 		return fmt.Errorf("put org %s domains: %w", o.Name, err)
 	}
-	for _, d := range o.Domains {
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM org_domains WHERE org = ?
+		AND domain NOT IN (SELECT value FROM json_each(?))`, o.Name, string(list)); err != nil {
+		return fmt.Errorf("put org %s domains: %w", o.Name, err)
+	}
+	for _, d := range domains {
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO org_domains (domain, org) VALUES (?, ?)
-			ON CONFLICT (domain) DO UPDATE SET org = excluded.org`, strings.ToLower(d), o.Name); err != nil {
+			ON CONFLICT (domain) DO UPDATE SET org = excluded.org WHERE org IS NOT excluded.org`, d, o.Name); err != nil {
 			return fmt.Errorf("put org %s domain %s: %w", o.Name, d, err)
 		}
 	}
