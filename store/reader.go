@@ -47,8 +47,10 @@ func SchemaVersion() (int, error) {
 
 // OpenReader opens the existing database at path for reading only: its
 // connections are opened read-only (mode=ro, query_only), no migration runs,
-// no file is created, and a desk running on the same file is not disturbed
-// (WAL readers take no write lock). It refuses a missing file (ErrNoDatabase,
+// no database is created, and a desk running on the same file is not
+// disturbed (WAL readers take no write lock). Reading a WAL database still
+// needs its -wal and -shm files, which SQLite makes beside it when the desk
+// is not running; the reader must be able to write in that folder then. It refuses a missing file (ErrNoDatabase,
 // naming the path), a file that is not a postdesk database, and one whose
 // schema version differs from this binary's: an older file must first be
 // migrated by this binary's `postdesk serve`, a newer one read with the
