@@ -401,12 +401,18 @@ func (c Config) Validate() error {
 // opening the database or listening, and writes a one-line summary of the
 // desk it describes. The error names the file and every key that is wrong.
 func CheckConfig(w io.Writer, path string) error {
+	_, err := checkConfig(w, path)
+	return err
+}
+
+// checkConfig is CheckConfig, returning the config it checked.
+func checkConfig(w io.Writer, path string) (Config, error) {
 	cfg, err := LoadConfig(path)
 	if err != nil {
-		return err
+		return cfg, err
 	}
 	if _, err := cfg.Templates(); err != nil {
-		return fmt.Errorf("config %s: notify.templates: %w", path, err)
+		return cfg, fmt.Errorf("config %s: notify.templates: %w", path, err)
 	}
 	relay := "none (mail waits in the outbox)"
 	if cfg.Relay.Host != "" {
@@ -419,5 +425,5 @@ func CheckConfig(w io.Writer, path string) error {
 	fmt.Fprintf(w, "%s: ok: desk %s <%s>, references %s-N, reopen %s, form %q, smtp %s, relay %s, database %s; notify %s\n",
 		path, cfg.Desk.Name, cfg.DeskAddress(), cfg.Desk.Prefix, cfg.Desk.Reopen, form, cfg.SMTP.Listen, relay,
 		cfg.Database.Path, cfg.Notify.describeMatrix())
-	return nil
+	return cfg, nil
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -239,9 +241,10 @@ func editDistance(a, b string) int {
 // CheckConfigs validates each config file at paths as `serve` would (see
 // CheckConfig) and then the desks together, as one host runs them: no two
 // may share a reference prefix (their references would name each other's
-// tickets), a support address, a database file or a listening address. It
-// writes one line per good file; the error names every file and key that
-// is wrong.
+// tickets), a support address, a database file (compared as absolute
+// paths) or a listening port (smtp.listen and smtp.submission_listen; an
+// empty or wildcard host takes the port on every address). It writes one
+// line per good file; the error names every file and key that is wrong.
 func CheckConfigs(w io.Writer, paths []string) error {
 	var errs []error
 	type desk struct {
@@ -250,30 +253,70 @@ func CheckConfigs(w io.Writer, paths []string) error {
 	}
 	var good []desk
 	for _, p := range paths {
-		if err := CheckConfig(w, p); err != nil {
+		cfg, err := checkConfig(w, p)
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		cfg, _ := LoadConfig(p) // checked just above
 		good = append(good, desk{p, cfg})
+	}
+	clash := func(b desk, key, value string, a desk, akey string) {
+		errs = append(errs, fmt.Errorf("config %s: %s: %q is also the %s of %s; each desk needs its own",
+			b.path, key, value, akey, a.path))
 	}
 	for i, a := range good {
 		for _, b := range good[i+1:] {
-			for _, same := range []struct {
-				key  string
-				a, b string
-			}{
-				{"desk.prefix", a.cfg.Desk.Prefix, b.cfg.Desk.Prefix},
-				{"desk.address", a.cfg.DeskAddress(), b.cfg.DeskAddress()},
-				{"database.path", a.cfg.Database.Path, b.cfg.Database.Path},
-				{"smtp.listen", a.cfg.SMTP.Listen, b.cfg.SMTP.Listen},
-			} {
-				if strings.EqualFold(same.a, same.b) {
-					errs = append(errs, fmt.Errorf("config %s: %s: %q is also the %s of %s; each desk needs its own",
-						b.path, same.key, same.b, same.key, a.path))
+			if strings.EqualFold(a.cfg.Desk.Prefix, b.cfg.Desk.Prefix) {
+				clash(b, "desk.prefix", b.cfg.Desk.Prefix, a, "desk.prefix")
+			}
+			if a.cfg.DeskAddress() == b.cfg.DeskAddress() {
+				clash(b, "desk.address", b.cfg.DeskAddress(), a, "desk.address")
+			}
+			if sameFile(a.cfg.Database.Path, b.cfg.Database.Path) {
+				clash(b, "database.path", b.cfg.Database.Path, a, "database.path")
+			}
+			for _, bl := range listeners(b.cfg) {
+				for _, al := range listeners(a.cfg) {
+					if samePort(al.addr, bl.addr) {
+						clash(b, bl.key, bl.addr, a, al.key)
+					}
 				}
 			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+type listener struct{ key, addr string }
+
+// listeners are the addresses a desk listens on, by key.
+func listeners(c Config) []listener {
+	out := []listener{{"smtp.listen", c.SMTP.Listen}}
+	if c.SMTP.SubmissionListen != "" {
+		out = append(out, listener{"smtp.submission_listen", c.SMTP.SubmissionListen})
+	}
+	return out
+}
+
+// samePort reports whether two HOST:PORT listeners would take the same
+// port: same port, and the same host or a wildcard on either side.
+func samePort(a, b string) bool {
+	ah, ap, aerr := net.SplitHostPort(a)
+	bh, bp, berr := net.SplitHostPort(b)
+	if aerr != nil || berr != nil || ap != bp {
+		return false
+	}
+	wild := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return wild(ah) || wild(bh) || strings.EqualFold(ah, bh)
+}
+
+// sameFile reports whether two database paths name one file, as absolute
+// paths from the current folder.
+func sameFile(a, b string) bool {
+	aa, aerr := filepath.Abs(a)
+	ba, berr := filepath.Abs(b)
+	if aerr != nil || berr != nil {
+		return a == b
+	}
+	return aa == ba
 }

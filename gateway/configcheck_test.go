@@ -54,6 +54,15 @@ func TestCheckConfigRefusals(t *testing.T) {
 			"[desk]\nprefix = \"A\"\ndomain = \"a.example\"\n[smtp]\nlisten = \"127.0.0.1:2525\"\n",
 			"[desk]\nprefix = \"B\"\ndomain = \"b.example\"\n[smtp]\nlisten = \"127.0.0.1:2526\"\n"},
 			[]string{"f1.toml: database.path", `"postdesk.db" is also the database.path of`}},
+		{"one database by two spellings", []string{
+			"[desk]\nprefix = \"A\"\ndomain = \"a.example\"\n[database]\npath = \"./desk.db\"\n[smtp]\nlisten = \"127.0.0.1:2525\"\n",
+			"[desk]\nprefix = \"B\"\ndomain = \"b.example\"\n[database]\npath = \"desk.db\"\n[smtp]\nlisten = \"127.0.0.1:2526\"\n"},
+			[]string{"f1.toml: database.path", `"desk.db" is also the database.path of`}},
+		{"a wildcard listener takes the port on every address", []string{
+			"[desk]\nprefix = \"A\"\ndomain = \"a.example\"\n[database]\npath = \"a.db\"\n[smtp]\nlisten = \":2525\"\n",
+			"[desk]\nprefix = \"B\"\ndomain = \"b.example\"\n[database]\npath = \"b.db\"\n[smtp]\nlisten = \"127.0.0.1:2526\"\n" +
+				"submission_listen = \"127.0.0.1:2525\"\ntls_cert = \"c.pem\"\ntls_key = \"k.pem\"\n"},
+			[]string{"f1.toml: smtp.submission_listen", `"127.0.0.1:2525" is also the smtp.listen of`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
