@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -77,10 +77,10 @@ func StripPrefixes(s string) string {
 func ParseSubject(s string) Subject { return ParseSubjectFor(s, "") }
 
 // ParseSubjectFor is ParseSubject for a desk whose references are
-// "prefix-N" (threading.NewMatcher): every reference of the desk ("[TKT-12]",
-// "(TKT-12)", a bare "TKT-12", prefix in any case) is cut from the subject
-// wherever it stands before the grammar is read, and the first is kept in
-// Ref. With prefix "" it is ParseSubject.
+// "prefix-N" (threading.NewMatcher): every reference of the desk as
+// RefFinder.Find reads them ("[TKT-12]", "(TKT-12)", a bare "TKT-12", prefix
+// in any case) is cut from the subject wherever it stands before the grammar
+// is read, and the first is kept in Ref. With prefix "" it is ParseSubject.
 func ParseSubjectFor(s, prefix string) Subject {
 	ref, cut := "", false
 	if prefix != "" {
@@ -171,33 +171,16 @@ func trailingSeverity(tags string) int {
 	return 0
 }
 
-// cutRefs replaces every reference "prefix-N" in s that stands alone (no
-// letter, digit or mark glued before it, no digit after it, as
-// threading.Matcher.SubjectRefs reads them), with the brackets or
-// parentheses right around it, by a space. It returns the rest, the first
-// reference as "prefix-N", and whether any was cut.
+// cutRefs replaces every reference of the desk in s (RefFinder.Find), with
+// the brackets or parentheses right around it, by a space. It returns the
+// rest, the first reference as "prefix-N", and whether any was cut.
 func cutRefs(s, prefix string) (rest, ref string, cut bool) {
-	re := refPattern(prefix)
 	var b strings.Builder
 	last := 0
-	for _, loc := range re.FindAllStringSubmatchIndex(s, -1) {
-		from, to := loc[0], loc[1]
-		if from < last {
-			continue
-		}
-		if r, _ := utf8.DecodeLastRuneInString(s[:from]); from > 0 && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
-			continue
-		}
-		if r, _ := utf8.DecodeRuneInString(s[to:]); unicode.IsDigit(r) || unicode.IsLetter(r) {
-			continue
-		}
-		digits := s[loc[2]:loc[3]]
-		n, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil || n <= 0 || len(digits) > 18 {
-			continue
-		}
+	for _, r := range refFinder(prefix).Find(s) {
+		from, to := r.Start, r.End
 		if ref == "" {
-			ref = prefix + "-" + strconv.FormatInt(n, 10)
+			ref = prefix + "-" + strconv.FormatInt(r.Number, 10)
 		}
 		// Take the brackets around it: "[TKT-12]", "( TKT-12 )".
 		before := strings.TrimRight(s[last:from], " \t")
@@ -220,15 +203,84 @@ func cutRefs(s, prefix string) (rest, ref string, cut bool) {
 	return b.String(), ref, true
 }
 
-// refPatterns caches the reference pattern of each prefix a desk uses.
-var refPatterns sync.Map
+// SubjectRef is one reference of a desk found in a subject: s[Start:End] is
+// "prefix-N" as written, Number is N.
+type SubjectRef struct {
+	Start, End int
+	Number     int64
+}
 
-// refPattern matches "prefix-N", the prefix in any case.
-func refPattern(prefix string) *regexp.Regexp {
-	if re, ok := refPatterns.Load(prefix); ok {
-		return re.(*regexp.Regexp)
+// RefFinder finds the references "PREFIX-N" of one desk in a subject. It is
+// the one reading of a subject's references: ParseSubjectFor cuts what it
+// finds, threading.Matcher.SubjectRefs resolves tickets by it.
+type RefFinder struct {
+	prefix string
+	re     *regexp.Regexp // nil for prefix ""
+}
+
+// NewRefFinder returns a RefFinder for references "prefix-N", the prefix
+// matched without regard to case. With prefix "" it finds nothing.
+func NewRefFinder(prefix string) *RefFinder {
+	f := &RefFinder{prefix: prefix}
+	if prefix != "" {
+		// The greedy digit run ends where the number ends (TKT-1 is not
+		// TKT-12); what stands around it is checked in Find.
+		f.re = regexp.MustCompile(`(?i)` + regexp.QuoteMeta(prefix) + `-(\d+)`)
 	}
-	re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(prefix) + `-(\d+)`)
-	refPatterns.Store(prefix, re)
-	return re
+	return f
+}
+
+// Find returns the references in s, in order, repeats included. A
+// reference is the prefix (any case), "-" and 1 to 18 ASCII digits naming a
+// number above 0 (leading zeros allowed: "TKT-007" is 7), standing alone:
+//   - the character before it is no letter, digit or combining mark, so
+//     "XTKT-1", "1TKT-1" and "éTKT-1" name nothing;
+//   - the character after it is no digit or combining mark of any script,
+//     and no letter of an alphabet written with spaces between words
+//     (Latin, Greek, Cyrillic): "TKT-12a" or "TKT-12x" is another code (a
+//     part, a revision), not ticket 12, and guessing it is would put the
+//     mail on a ticket it is not about. Letters of the scripts that write a
+//     particle right after a noun may follow: "TKT-12の件" and "TKT-12번"
+//     name TKT-12.
+//
+// Punctuation and space around it are free: "[TKT-12]", "(TKT-12)",
+// "TKT-12:", "AW:TKT-12", "TKT-1/TKT-2".
+func (f *RefFinder) Find(s string) []SubjectRef {
+	if f.re == nil {
+		return nil
+	}
+	var out []SubjectRef
+	for _, loc := range f.re.FindAllStringSubmatchIndex(s, -1) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:loc[0]]); loc[0] > 0 &&
+			(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[loc[1]:]); unicode.IsDigit(r) || unicode.IsMark(r) ||
+			unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic) {
+			continue
+		}
+		digits := s[loc[2]:loc[3]]
+		if len(digits) > 18 {
+			continue
+		}
+		if n, err := strconv.ParseInt(digits, 10, 64); err == nil && n > 0 {
+			out = append(out, SubjectRef{Start: loc[0], End: loc[1], Number: n})
+		}
+	}
+	return out
+}
+
+// lastFinder holds the RefFinder of the last prefix ParseSubjectFor was
+// given: a desk has one prefix, so one entry is all the cache there is.
+var lastFinder atomic.Pointer[RefFinder]
+
+// refFinder is the RefFinder for prefix, compiled once while the prefix
+// stays the same.
+func refFinder(prefix string) *RefFinder {
+	if f := lastFinder.Load(); f != nil && f.prefix == prefix {
+		return f
+	}
+	f := NewRefFinder(prefix)
+	lastFinder.Store(f)
+	return f
 }

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -158,6 +159,8 @@ func TestParseSubjectFor(t *testing.T) {
 		{"only a reference", "[TKT-12]", Subject{Ref: "TKT-12"}},
 		{"glued to a word is no reference", "XTKT-12 labels", Subject{Summary: "XTKT-12 labels"}},
 		{"a longer number is no reference", "TKT-12x labels", Subject{Summary: "TKT-12x labels"}},
+		{"a letter after the number is another code", "Re: TKT-12a", Subject{Summary: "TKT-12a"}},
+		{"a Japanese particle may follow", "Re: TKT-12の件", Subject{Summary: "の件", Ref: "TKT-12"}},
 		{"zero is no reference", "TKT-0 labels", Subject{Summary: "TKT-0 labels"}},
 		{"another desk's prefix stays", "Severity 2 - Acme [SR-12] - labels", Subject{Severity: 2, Client: "Acme [SR-12]", Summary: "labels"}},
 		{"COVID-19 stays", "COVID-19 rules [TKT-2]", Subject{Summary: "COVID-19 rules", Ref: "TKT-2"}},
@@ -172,6 +175,55 @@ func TestParseSubjectFor(t *testing.T) {
 	}
 	if got, want := ParseSubjectFor("COVID-19 rules", "COVID"), (Subject{Summary: "rules", Ref: "COVID-19"}); got != want {
 		t.Errorf("the desk's prefix is what is cut: got %+v, want %+v", got, want)
+	}
+}
+
+// RefFinder.Find gives each reference's place and number, by the rule its
+// doc states.
+func TestRefFinderFind(t *testing.T) {
+	f := NewRefFinder("TKT")
+	tests := []struct {
+		in   string
+		want []SubjectRef
+	}{
+		{"[TKT-12] x", []SubjectRef{{1, 7, 12}}},
+		{"tkt-007 and TKT-7", []SubjectRef{{0, 7, 7}, {12, 17, 7}}},
+		{"TKT-12a TKT-13", []SubjectRef{{8, 14, 13}}},
+		{"TKT-12é", nil},
+		{"TKT-12Ω", nil},
+		{"TKT-12\u0663", nil},
+		{"TKT-12の件", []SubjectRef{{0, 6, 12}}},
+		{"XTKT-1 éTKT-2 1TKT-3", nil},
+		{"TKT-0 TKT-1234567890123456789 TKT-", nil},
+		{"AW:TKT-5/TKT-6", []SubjectRef{{3, 8, 5}, {9, 14, 6}}},
+	}
+	for _, tt := range tests {
+		if got := f.Find(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Find(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	if got := NewRefFinder("").Find("-12 TKT-1"); got != nil {
+		t.Errorf("prefix \"\" found %v", got)
+	}
+	if got := NewRefFinder("A.B").Find("AxB-1 a.b-2"); !slices.Equal(got, []SubjectRef{{6, 11, 2}}) {
+		t.Errorf("prefix A.B: %v, want only a.b-2", got)
+	}
+}
+
+// ParseSubjectFor keeps one compiled prefix, and a change of prefix is
+// honoured each time.
+func TestParseSubjectForPrefixChanges(t *testing.T) {
+	for range 3 {
+		for _, p := range []string{"TKT", "SR", "TKT"} {
+			got := ParseSubjectFor("[TKT-1] [SR-2] x", p)
+			want := map[string]string{"TKT": "TKT-1", "SR": "SR-2"}[p]
+			if got.Ref != want {
+				t.Errorf("prefix %s: Ref %q, want %q", p, got.Ref, want)
+			}
+			if f := lastFinder.Load(); f == nil || f.prefix != p {
+				t.Errorf("prefix %s: cached finder %+v", p, f)
+			}
+		}
 	}
 }
 

@@ -3,6 +3,8 @@ package threading
 import (
 	"strconv"
 	"testing"
+
+	"postdesk/parser"
 )
 
 func FuzzSubjectRefs(f *testing.F) {
@@ -10,12 +12,21 @@ func FuzzSubjectRefs(f *testing.F) {
 		"[TKT-1] x", "Re: TKT-12 x", "tkt-3", "TKT-1 and TKT-1 again", "TKT-1, TKT-2",
 		"XTKT-1", "TKT-12a", "TKT-1234567890123456789012", "TKT-0", "ABC-1", "éTKT-1",
 		"TKT-999999999999999999", "[TKT-1][TKT-2]", "", "TKT-", "\xff\xfeTKT-1",
+		"Re: TKT-12の件", "TKT-12\u0301", "TKT-12a TKT-13",
 	} {
 		f.Add(s)
 	}
 	m := newTestMatcher()
 	f.Fuzz(func(t *testing.T, s string) {
 		got := m.SubjectRefs(s)
+		// One reading of references: the parser's Ref is the first here.
+		want := ""
+		if len(got) > 0 {
+			want = "TKT-" + strconv.FormatInt(got[0], 10)
+		}
+		if ref := parser.ParseSubjectFor(s, "TKT").Ref; ref != want {
+			t.Errorf("SubjectRefs(%q) = %v but ParseSubjectFor gives Ref %q", s, got, ref)
+		}
 		seen := map[int64]bool{}
 		for _, n := range got {
 			if n <= 0 {

@@ -1,6 +1,7 @@
 // Package threading decides which ticket a mail belongs to. It knows the
-// reference number format (PREFIX-N), postdesk's own Message-ID scheme, and the
-// resolve rules. It does no I/O: the store looks up the keys it names and
+// reference number format (PREFIX-N; where a subject names one is
+// parser.RefFinder's rule, shared with the parser), postdesk's own Message-ID
+// scheme, and the resolve rules. It does no I/O: the store looks up the keys it names and
 // Resolve decides from what was found.
 package threading
 
@@ -13,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"postdesk/parser"
 )
@@ -23,7 +22,7 @@ import (
 type Matcher struct {
 	prefix string
 	domain string
-	ref    *regexp.Regexp
+	refs   *parser.RefFinder
 	own    *regexp.Regexp
 }
 
@@ -34,31 +33,20 @@ func NewMatcher(prefix, domain string) *Matcher {
 	return &Matcher{
 		prefix: prefix,
 		domain: strings.ToLower(domain),
-		// The greedy digit run ends where the number ends (TKT-1 is not
-		// TKT-12); what stands before the prefix is checked in SubjectRefs.
-		ref: regexp.MustCompile(`(?i)` + q + `-(\d+)`),
-		own: regexp.MustCompile(`(?i)^` + q + `-(\d{1,18})(?:\.[^@]*)?@` + regexp.QuoteMeta(domain) + `$`),
+		refs:   parser.NewRefFinder(prefix),
+		own:    regexp.MustCompile(`(?i)^` + q + `-(\d{1,18})(?:\.[^@]*)?@` + regexp.QuoteMeta(domain) + `$`),
 	}
 }
 
 // SubjectRefs returns the ticket numbers that s names ("[TKT-1]", "TKT-1"),
-// in order, each once.
+// in order, each once. What counts as a reference is parser.RefFinder's
+// rule, the one ParseSubjectFor cuts by: the first number here is the Ref
+// of parser.ParseSubjectFor(s, prefix).
 func (m *Matcher) SubjectRefs(s string) []int64 {
 	var out []int64
-	for _, loc := range m.ref.FindAllStringSubmatchIndex(s, -1) {
-		// A reference stands alone: not glued to a letter, digit or mark
-		// before it (XTKT-1 is no reference).
-		if r, _ := utf8.DecodeLastRuneInString(s[:loc[0]]); loc[0] > 0 &&
-			(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
-			continue
-		}
-		if r, _ := utf8.DecodeRuneInString(s[loc[1]:]); unicode.IsDigit(r) {
-			continue // TKT-1 followed by a non-ASCII digit is no TKT-1
-		}
-		digits := s[loc[2]:loc[3]]
-		n, err := strconv.ParseInt(digits, 10, 64)
-		if err == nil && len(digits) <= 18 && n > 0 && !slices.Contains(out, n) {
-			out = append(out, n)
+	for _, r := range m.refs.Find(s) {
+		if !slices.Contains(out, r.Number) {
+			out = append(out, r.Number)
 		}
 	}
 	return out

@@ -56,9 +56,18 @@ func TestSubjectRefs(t *testing.T) {
 		{"combining mark glued before", "e\u0301TKT-1", nil},
 		{"glued to a letter before", "XTKT-1", nil},
 		{"glued to a digit before", "1TKT-1", nil},
-		// The number may not be followed by more digits, but a letter after it
-		// is accepted: only the leading side demands a non-letter boundary.
-		{"digits followed by a letter", "TKT-12a", []int64{12}},
+		// The number may not be followed by more digits, nor by a letter of
+		// an alphabet written with spaces (parser.RefFinder.Find): TKT-12a is
+		// another code. A Japanese or Korean particle may follow.
+		{"digits followed by a letter", "TKT-12a", nil},
+		{"digits followed by an upper-case letter", "Re: TKT-12X labels", nil},
+		{"digits followed by a Cyrillic letter", "TKT-12б", nil},
+		{"digits followed by a combining mark", "TKT-12\u0301", nil},
+		{"Japanese particle after", "Re: TKT-12の件", []int64{12}},
+		{"Korean particle after", "TKT-12번 문의", []int64{12}},
+		{"underscore after", "TKT-12_draft", []int64{12}},
+		{"apostrophe after", "TKT-12's labels", []int64{12}},
+		{"letter-glued then valid", "TKT-12a TKT-13", []int64{13}},
 		{"digits followed by a unicode digit", "TKT-1\u0663", nil},
 		{"too many digits", "TKT-1234567890123456789012", nil},
 		{"nineteen digits", "TKT-1000000000000000000", nil},
