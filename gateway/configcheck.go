@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"path/filepath"
 	"reflect"
@@ -38,13 +39,13 @@ func (c Config) validatePolicy(bad func(key, format string, args ...any)) {
 	for i, s := range ticket.Statuses {
 		states[i] = string(s)
 	}
-	for _, lang := range sortedKeys(c.Desk.StatusWords) {
+	for _, lang := range slices.Sorted(maps.Keys(c.Desk.StatusWords)) {
 		key := "desk.status_words." + lang
 		if !slices.Contains(ticket.Languages, lang) {
 			bad(key, "%q is not a language of the desk; valid: %s", lang, strings.Join(ticket.Languages, ", "))
 			continue
 		}
-		for _, state := range sortedKeys(c.Desk.StatusWords[lang]) {
+		for _, state := range slices.Sorted(maps.Keys(c.Desk.StatusWords[lang])) {
 			if !slices.Contains(states, state) {
 				bad(key+"."+state, "%q is not a state; valid: %s", state, strings.Join(states, ", "))
 			} else if strings.TrimSpace(c.Desk.StatusWords[lang][state]) == "" {
@@ -70,10 +71,10 @@ func (c Config) validatePolicy(bad func(key, format string, args ...any)) {
 		if len(list) == 0 || len(f.Choices) == 0 {
 			continue
 		}
-		for _, v := range sortedKeys(f.Choices) {
+		for _, v := range slices.Sorted(maps.Keys(f.Choices)) {
 			if !slices.Contains(list, v) {
 				bad(listKey, "lacks %q, a value of the form's %s field: the desk would never take it (the form gives %s)",
-					v, f.Key, strings.Join(sortedKeys(f.Choices), ", "))
+					v, f.Key, strings.Join(slices.Sorted(maps.Keys(f.Choices)), ", "))
 			}
 		}
 	}
@@ -127,15 +128,6 @@ func isPrintableASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // decodeError turns what the TOML decoder says about path into an error

@@ -194,15 +194,7 @@ func TestPipelinePanicAnswers451AndKeepsMail(t *testing.T) {
 	deps := testDeps(clock, &fakeDNS{})
 	deps.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	deps.LookupTXT = func(context.Context, string) ([]string, error) { panic("resolver bug") }
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Start(context.Background(), cfg, deps, ln)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close(context.Background()) })
+	d := startDaemon(t, cfg, deps)
 	ctx := context.Background()
 
 	signed, _, _ := signDKIM(t, crlf("From: anna@client.example\nTo: support@desk.example\nSubject: please close\n"+
@@ -413,19 +405,11 @@ func TestPanicInsideTheWriteAnswers451WithItsStack(t *testing.T) {
 	var mu sync.Mutex
 	on := false
 	deps.Rand = panicReader{armed: &mu, on: &on, r: deps.Rand}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Start(context.Background(), cfg, deps, ln)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close(context.Background()) })
+	d := startDaemon(t, cfg, deps)
 	mu.Lock()
 	on = true
 	mu.Unlock()
-	_, err = send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail))
+	_, err := send(t, d.Addr(), "anna@client.example", []string{"support@desk.example"}, crlf(firstMail))
 	if smtpCode(err) != "451 4.3.0" || strings.Contains(err.Error(), "entropy") || strings.Contains(err.Error(), "panic") {
 		t.Fatalf("panic inside the write answered %v, want 451 4.3.0 without internals", err)
 	}

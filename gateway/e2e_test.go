@@ -319,15 +319,7 @@ func TestBDATMailSizes(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	deps := testDeps(clock, &fakeDNS{})
 	deps.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Start(context.Background(), cfg, deps, ln)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close(context.Background()) })
+	d := startDaemon(t, cfg, deps)
 	ctx := context.Background()
 
 	c := dialRaw(t, d.Addr())

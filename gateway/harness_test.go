@@ -220,6 +220,22 @@ func startDesk(t testing.TB, cfg Config, withRelay bool) *desk {
 	return d
 }
 
+// startDaemon starts the desk of cfg with deps on a free 127.0.0.1 port
+// and stops it when the test ends.
+func startDaemon(t testing.TB, cfg Config, deps Deps) *Daemon {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Start(context.Background(), cfg, deps, ln)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	return d
+}
+
 // send speaks SMTP to addr as a mail client would and returns the DATA
 // reply text, or the first error.
 func send(t testing.TB, addr, from string, to []string, raw []byte) (string, error) {
